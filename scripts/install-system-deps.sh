@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the tests use for real, when they are missing:
+# chromium and chromium-driver (browser tests), nginx (static-site test), graphviz (diagrams).
+set -euo pipefail
+declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz)
+missing=()
+for command in "${!needs[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("${needs[$command]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: missing ${missing[*]}; install them with your package manager" >&2
+  exit 2
+fi
+echo "install-system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,41 @@
+"""The IRIs strategykg mints and the vocabularies it reuses, in one place."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+DEFAULT_BASE = "https://w3id.org/strategykg/"
+
+SKG = Namespace(DEFAULT_BASE + "ontology#")
+ONTOLOGY_IRI = DEFAULT_BASE + "ontology"
+ID = Namespace(DEFAULT_BASE + "id/")
+THEME = Namespace(DEFAULT_BASE + "id/theme/")
+GRAPH = Namespace(DEFAULT_BASE + "graph/")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+SDG = Namespace("http://metadata.un.org/sdg/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+# Prefixes used when strategykg writes RDF or SPARQL for people to read.
+PREFIXES: dict[str, str] = {
+    "skg": str(SKG),
+    "id": str(ID),
+    "theme": str(THEME),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": str(ORG),
+    "oa": str(OA),
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vann": str(VANN),
+    "sdg": str(SDG),
+    "wd": str(WD),
+}
