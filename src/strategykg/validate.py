@@ -131,6 +131,8 @@ def check_quotes(kg: KnowledgeGraph, data: Graph) -> list[Finding]:
             message = f"no source text found for {row.document}"
         else:
             start, end = int(row.start), int(row.end)
+            if end <= start:
+                continue  # PositionSelectorShape reports the inverted range
             found = text[start:end]
             if found == str(row.exact):
                 continue
