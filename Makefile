@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
-LINTED := src tests scripts benchmarks
+LINTED := $(wildcard src tests scripts benchmarks)
 
 .PHONY: serve test validate lint format system-deps build review clean
 
