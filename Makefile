@@ -35,6 +35,7 @@ format: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(BIN)/strategykg validate > /dev/null
+	$(BIN)/strategykg review --fail-on error
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the tests use for real, when they are missing:
 # chromium and chromium-driver (browser tests), nginx (static-site test), graphviz (diagrams).
+# virtuoso-opensource-7-bin only (virtuoso-t, isql-vt: the remote-store tests run their own
+# throwaway database, so the service package and its debconf password prompt are not needed).
+# default-jre-headless (java) runs HermiT, the DL reasoner owlready2 ships, for `strategykg review`.
 set -euo pipefail
-declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz)
+declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz [virtuoso-t]=virtuoso-opensource-7-bin [java]=default-jre-headless)
 missing=()
 for command in "${!needs[@]}"; do
   command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("${needs[$command]}")
