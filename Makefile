@@ -40,3 +40,9 @@ test: $(STAMP) system-deps lint
 
 clean:
 	rm -rf dist .pytest_cache .ruff_cache
+
+build: $(STAMP)
+	$(BIN)/strategykg build --out dist
+
+review: $(STAMP)
+	$(BIN)/strategykg review
