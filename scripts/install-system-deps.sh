@@ -4,8 +4,9 @@
 # virtuoso-opensource-7-bin only (virtuoso-t, isql-vt: the remote-store tests run their own
 # throwaway database, so the service package and its debconf password prompt are not needed).
 # default-jre-headless (java) runs HermiT, the DL reasoner owlready2 ships, for `strategykg review`.
+# wrk is the HTTP load generator of the server benchmark (benchmarks/server.py).
 set -euo pipefail
-declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz [virtuoso-t]=virtuoso-opensource-7-bin [java]=default-jre-headless)
+declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz [virtuoso-t]=virtuoso-opensource-7-bin [java]=default-jre-headless [wrk]=wrk)
 missing=()
 for command in "${!needs[@]}"; do
   command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("${needs[$command]}")

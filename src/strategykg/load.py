@@ -76,7 +76,8 @@ def discover_sources(root: Path, data_files: Sequence[Path] | None = None) -> li
 def parse_file(source: SourceFile, store: ox.Store) -> None:
     """Parse one Turtle file into its named graph, turning parser errors into file:line errors."""
     if not source.path.is_file():
-        raise InputError("no such file", path=str(source.path))
+        problem = "a folder, not a Turtle file" if source.path.is_dir() else "no such file"
+        raise InputError(problem, path=str(source.path))
     try:
         store.bulk_load(
             path=str(source.path),
@@ -86,9 +87,14 @@ def parse_file(source: SourceFile, store: ox.Store) -> None:
         )
     except SyntaxError as error:
         message = error.msg.split(": ", 1)[-1] if error.msg else "not valid Turtle"
-        raise InputError(message, path=str(source.path), line=error.lineno) from None
+        raise InputError(printable(message), path=str(source.path), line=error.lineno) from None
     except (OSError, ValueError) as error:
         raise InputError(str(error), path=str(source.path)) from None
+
+
+def printable(message: str) -> str:
+    """A message on one line: the parser quotes the bytes it choked on, which may be controls."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -176,6 +182,29 @@ def load(
     for source in sources:
         parse_file(source, store)
     texts = {}
-    for text_file in sorted((root_path / "data" / "sources").glob("*.txt")):
-        texts[text_file.relative_to(root_path).as_posix()] = text_file.read_text(encoding="utf-8")
+    for text_file in _text_files(root_path, files):
+        try:
+            name = text_file.resolve().relative_to(root_path).as_posix()
+        except ValueError:
+            name = text_file.resolve().as_posix()  # next to an outside data file
+        try:
+            texts[name] = text_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"not UTF-8 text ({error.reason})", path=str(text_file)) from None
+        except OSError as error:
+            raise InputError(error.strerror or str(error), path=str(text_file)) from None
     return KnowledgeGraph(root=root_path, sources=sources, store=store, texts=texts)
+
+
+def _text_files(root: Path, data_files: Sequence[Path] | None) -> list[Path]:
+    """The project's data/sources/*.txt, then sources/*.txt beside each given data file.
+
+    Data files given in place of data/ (a synthetic graph) bring their own texts in a
+    sources/ folder next to them; those come last, so their names win over the project's.
+    """
+    folders = [root / "data" / "sources"]
+    for path in data_files or ():
+        folder = path.resolve().parent / "sources"
+        if folder not in folders:
+            folders.append(folder)
+    return [path for folder in folders for path in sorted(folder.glob("*.txt"))]
