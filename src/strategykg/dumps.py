@@ -25,7 +25,8 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
-from strategykg.release import Release, new_graph, quad_key, to_rdflib, triple_key
+from strategykg.load import to_rdflib
+from strategykg.release import Release, new_graph, quad_key, triple_key
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def printable(message: str) -> str:
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """Convert one pyoxigraph term to its rdflib equal."""
+    """One pyoxigraph term as rdflib's, keeping a literal's lexical form exactly (no normalising)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -108,7 +108,7 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     datatype = term.datatype.value
     if datatype == "http://www.w3.org/2001/XMLSchema#string":
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
 def read_graph(path: Path) -> Graph:

@@ -16,12 +16,11 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
-from rdflib.term import Node
 
 from strategykg.errors import InputError
-from strategykg.load import KnowledgeGraph
+from strategykg.load import KnowledgeGraph, to_rdflib
 from strategykg.namespaces import DEFAULT_BASE, PREFIXES
 
 LANGUAGES = ("en", "fr")
@@ -122,20 +121,6 @@ class Release:
     def source_iri(self, name: str) -> str:
         """The IRI a source text is published at (``{base}sources/{file name}``)."""
         return f"{self.base}sources/{name}"
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """One pyoxigraph term as rdflib's, keeping the literal's lexical form exactly (no normalising)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
 def new_graph(prefixes: dict[str, str]) -> Graph:
