@@ -111,9 +111,13 @@ def _derive(results: dict) -> None:
             measures["_oxigraph_start"] = {"seconds": round(load + start, 3)}
         for name in ("strategykg", "oxigraph"):
             memory = measures.get(f"serve/{name}/memory")
-            if memory:
+            if memory and "pss_mib" in memory:
                 measures[f"_memory/{name}"] = {
-                    "note": f"{memory['rss_mib']:,} MiB (peak {memory['peak_mib']:,})"
+                    "note": f"{memory['pss_mib']:,} MiB PSS ({memory['rss_mib']:,} RSS summed)"
+                }
+            elif memory:
+                measures[f"_memory/{name}"] = {
+                    "note": f"{memory['rss_mib']:,} MiB RSS summed (peak {memory['peak_mib']:,})"
                 }
 
 
@@ -161,8 +165,9 @@ def write(results: dict, readme: Path, svg: Path) -> None:
             for rerun in results.get("reruns", [])
         )
         + ".",
-        f"Figures are medians of up to {results['repeat']} runs (one run where a run took over "
-        f"30 s) on {machine['cpus']} shared cores ({machine['platform']}, Python "
+        f"Figures are medians of up to {results['repeat']} runs (a slow step runs once; "
+        f"results.json lists every run) on {machine['cpus']} shared cores "
+        f"({machine['platform']}, Python "
         f"{machine['python']}; {versions}). Peak memory is the child process's ru_maxrss. "
         f"A step over its cap ({results['caps']['step']:.0f} s a step, "
         f'{results["caps"]["query"]:.0f} s a query) is stopped and shown as "> cap"; '

@@ -154,9 +154,11 @@ class Bench:
         }
         self.previous: dict[str, tuple[int, dict]] = {}  # measure -> (size, result)
         self.earlier: dict[int, dict] = {}  # with --merge: target size -> its measures
+        self.kept: list[dict] = []  # with --merge: the sizes this run does not measure
         if args.merge and args.results.exists():
             before = json.loads(args.results.read_text(encoding="utf-8"))
             self.earlier = {size["target"]: size["measures"] for size in before["sizes"]}
+            self.kept = [s for s in before["sizes"] if s["target"] not in args.sizes]
             self.results["command"] = before["command"]
             self.results["started"] = before["started"]
             self.results["reruns"] = [*before.get("reruns", []), _command()]
@@ -190,7 +192,7 @@ class Bench:
             runs.append(done[-1]["seconds"])
             peaks.append(child.peak_mib)
             extra = {k: v for k, v in done[-1].items() if k != "seconds"}
-            if runs[-1] > 30:  # one run of a slow step says enough on a shared machine
+            if runs[-1] > 60:  # one run of a slow step says enough on a shared machine
                 break
         return {
             "seconds": round(_median(runs), 3),
@@ -433,6 +435,10 @@ class Bench:
         available = _commands()
         for size in self.args.sizes:
             print(f"size {size:,}", file=sys.stderr, flush=True)
+            for smaller in sorted(t for t in self.earlier if t < size):  # with --merge
+                for key, result in self.earlier[smaller].items():
+                    if self.previous.get(key, (0,))[0] < smaller:
+                        self.previous[key] = (smaller, result)
             data = self.generate(size)
             measures = {  # with --merge, what this run does not measure again
                 key: value
@@ -459,8 +465,11 @@ class Bench:
         self.save()
 
     def save(self) -> None:
-        self.args.results.write_text(json.dumps(self.results, indent=1, default=str) + "\n")
-        report.write(self.results, HERE / "README.md", HERE / "scale.svg")
+        run = self.results["sizes"]
+        sizes = sorted([*self.kept, *run], key=lambda size: size["target"])
+        results = {**self.results, "sizes": sizes}
+        self.args.results.write_text(json.dumps(results, indent=1, default=str) + "\n")
+        report.write(results, HERE / "README.md", HERE / "scale.svg")
 
 
 # Runs a command and prints its wall time as one JSON line (the parent reads memory by wait4).

@@ -99,16 +99,21 @@ def _tree(pid: int) -> list[int]:
 
 
 def memory_mib(pid: int) -> dict[str, float]:
-    """Resident memory of the process tree now (VmRSS) and at its peak (VmHWM), summed."""
-    totals = {"rss_mib": 0.0, "peak_mib": 0.0}
+    """Memory of the process tree (the server and its forked workers), summed over it.
+
+    rss and peak (VmRSS, VmHWM) count pages the workers share with their parent once per
+    process; pss (proportional set size) shares them out, so it is what the tree really uses.
+    """
+    totals = {"pss_mib": 0.0, "rss_mib": 0.0, "peak_mib": 0.0}
+    fields = {"VmRSS:": "rss_mib", "VmHWM:": "peak_mib", "Pss:": "pss_mib"}
     for member in _tree(pid):
-        try:
-            status = Path(f"/proc/{member}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                totals["rss_mib"] += int(line.split()[1]) / 1024
-            elif line.startswith("VmHWM:"):
-                totals["peak_mib"] += int(line.split()[1]) / 1024
+        for name in ("status", "smaps_rollup"):
+            try:
+                text = Path(f"/proc/{member}/{name}").read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                key = line.split(maxsplit=1)[0] if line else ""
+                if key in fields:
+                    totals[fields[key]] += int(line.split()[1]) / 1024
     return totals

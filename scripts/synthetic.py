@@ -775,6 +775,8 @@ class Context:
     kinds: dict[str, list[Node]] = field(default_factory=dict)
     passages: dict[str, list[str]] = field(default_factory=dict)
     counter: int = 0
+    # Passages whose inDocument another defect relies on (cites_other_document).
+    needs_document: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for node in self.graph.created:
@@ -847,8 +849,13 @@ def no_actor(node: Node, _ctx: Context) -> tuple[str, Expect]:
 
 def cites_other_document(node: Node, ctx: Context) -> tuple[str, Expect] | None:
     own = node.values("dcterms:source")
+    passages = node.values("skg:statedIn")
     if not own or len(ctx.graph.documents) < 2:
         return None
+    # StatementSourceAgrees compares with the passage's document: the passage must keep it.
+    if not all(ctx.nodes[p].values("skg:inDocument") for p in passages):
+        return None
+    ctx.needs_document.update(passages)
     other = ctx.rng.choice([d for d in ctx.graph.documents if d.term != own[0]])
     node.drop("dcterms:source")
     node.add("dcterms:source", other.term)
@@ -877,6 +884,13 @@ def shifted_quote(node: Node, ctx: Context) -> tuple[str, Expect] | None:
         ("oa:end", lit(str(end + 1), datatype="xsd:integer")),
     ]
     return "offsets shifted by one character", [finding(node.term, "oa:exact", None)]
+
+
+def no_document(node: Node, ctx: Context) -> tuple[str, Expect] | None:
+    if node.term in ctx.needs_document:
+        return None  # a statement's broken citation is only seen through this passage
+    node.drop("skg:inDocument")
+    return "lies in no document", [finding(node.term, "skg:inDocument", "MinCount")]
 
 
 def string_value(node: Node, _ctx: Context) -> tuple[str, Expect]:
@@ -954,7 +968,7 @@ DEFECTS: dict[str, list[Defect]] = {
         unknown_comparator,
         drop("skg:unitText", "MinCount", "says not what it counts"),
     ],
-    "passage": [shifted_quote, drop("skg:inDocument", "MinCount", "lies in no document")],
+    "passage": [shifted_quote, no_document],
     "document": [short_checksum, negative_length],
     "actor": [missing_french_label, wrong_class("skg:basedIn", "actor", "based in an actor")],
     "place": [bad_m49, lower_case_iso, within_itself, missing_french_label],

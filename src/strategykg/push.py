@@ -550,9 +550,8 @@ def push(
             _discard(writer, staged.values())
             raise error.with_note(UNCHANGED) from None
         progress.step("dropping the staging graphs")
-        _discard(
-            writer, staged.values()
-        )  # published already; a failure leaves them to the next push
+        _discard(writer, staged.values())  # on failure, the next push drops them
+        _check_published(engine, sizes)
     report.protocol = writer.protocol
     report.seconds = time.monotonic() - started
     return report
@@ -617,9 +616,12 @@ def swap_update(
         if not sizes[graph]:
             lines.append(f"DROP SILENT GRAPH <{graph}>")
             continue
+        # FILTER EXISTS: should the staging graph be gone (dropped by another push of the
+        # same publication), delete nothing rather than empty the published graph.
         lines.append(
             f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}"
-            f" FILTER NOT EXISTS {{ GRAPH <{staging}> {{ ?s ?p ?o }} }} }}"
+            f" FILTER NOT EXISTS {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+            f" FILTER EXISTS {{ GRAPH <{staging}> {{ ?s0 ?p0 ?o0 }} }} }}"
         )
         lines.append(
             f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }}"
@@ -642,6 +644,19 @@ def _swap(writer: _Writer, update: str, timeout: float, attempts: int = 5) -> No
             if not retry or attempt == attempts - 1:
                 raise
             time.sleep(0.2 * 2**attempt)
+
+
+def _check_published(engine: RemoteEngine, sizes: dict[str, int]) -> None:
+    """After the swap, every graph holds what was sent (else another push got in the way)."""
+    counts = engine.count_triples(list(sizes))
+    for graph, expected in sizes.items():
+        if counts[graph] != expected:
+            raise RemoteError(
+                f"{engine.endpoint} holds {counts[graph]:,} triples in {graph} after the swap, "
+                f"not {expected:,} (another push at the same time?); push again",
+                kind="failed",
+                endpoint=engine.endpoint,
+            )
 
 
 def _verify_staging(
