@@ -10,6 +10,9 @@ import pytest
 from strategykg.engines import open_engine
 from strategykg.load import KnowledgeGraph, load
 
+# The server fixtures (`server`, `http`) live with the helpers that start a real server.
+pytest_plugins = ["tests.serving"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import PROJECT_ROOT, free_port
 
@@ -94,3 +95,17 @@ def comparable_json(text: str) -> list[tuple]:
         for binding in answer["results"]["bindings"]
     ]
     return sorted(rows, key=repr)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One real server per test module, on the shipped data; a module may define its own."""
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    """An HTTP client for the module's server."""
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client

@@ -12,8 +12,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.serving import running_server
-
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -24,12 +22,6 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--window-size=1280,1600",
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    with running_server() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

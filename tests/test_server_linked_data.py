@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pyoxigraph as ox
-import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from tests.serving import BASE, running_server
+from tests.serving import BASE
 
 RESULT = BASE + "id/result/justice-in-guatemala"
 OBJECTIVE = BASE + "id/objective/haiti-rule-of-law-and-development"
 SKG = BASE + "ontology#"
 OA = "http://www.w3.org/ns/oa#"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with running_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        yield client
 
 
 def _span(source_text: str, start_words: str) -> tuple[int, int, str]:

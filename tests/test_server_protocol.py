@@ -17,7 +17,7 @@ from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
 from strategykg.queries import QueryLibrary
 from tests.conftest import PROJECT_ROOT
-from tests.serving import STRATEGYKG, comparable_json, running_server
+from tests.serving import STRATEGYKG, comparable_json
 
 SKG = "https://w3id.org/strategykg/ontology#"
 RESULTS_QUERY = f"""
@@ -34,18 +34,6 @@ SOURCE_RESULTS = (
     "Supported fair, transparent and inclusive elections",
     "Strengthened the national justice systems of the region",
 )
-
-
-@pytest.fixture(scope="module")
-def server():
-    with running_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        yield client
 
 
 def test_an_analyst_with_sparqlwrapper_finds_the_five_results_of_the_source(server, source_text):

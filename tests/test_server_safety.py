@@ -29,12 +29,6 @@ def server():
         yield running
 
 
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        yield client
-
-
 def count(http: httpx.Client) -> int:
     answer = http.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
     assert answer.status_code == 200
