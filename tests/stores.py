@@ -404,7 +404,8 @@ def publish(store: Store, kg: KnowledgeGraph, **options: object) -> PushReport:
         _OUTCOMES[id(kg)] = (kg, validate(kg))  # holding kg keeps its id from being reused
     outcome = _OUTCOMES[id(kg)][1]
     endpoints = options.pop("endpoints", store.endpoints)
-    return push(kg, endpoints, credentials=store.credentials, outcome=outcome, **options)  # type: ignore[arg-type]
+    credentials = store.credentials
+    return push(kg, endpoints, credentials=credentials, outcome=outcome, **options)  # type: ignore[arg-type]
 
 
 NEW_LABEL = "The Government of Canada, reworded"

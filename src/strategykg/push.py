@@ -20,8 +20,8 @@ and drops the staging graphs a killed push left behind. A failure *during* the s
 leaves either the old graphs or the new ones (that request is atomic); push again.
 
 How the project's graphs map to the store. By default each source file's named graph is
-pushed as it is (``…/graph/data/goal-2``, ``…/graph/ontology/shapes``…), so the store holds the
-same dataset as the embedded store and the dumps, and per-file provenance survives; a
+pushed as it is (``…/graph/data/goal-2``, ``…/graph/ontology/shapes``…), so the store holds
+the same dataset as the embedded store and the dumps, and per-file provenance survives; a
 project graph found on the store but no longer in the project is dropped in the swap (the
 project owns the ``https://w3id.org/strategykg/graph/`` namespace). With ``graph=IRI``, the
 validated data graph (ontology, themes and data, without the SHACL shapes, which are rules
@@ -476,18 +476,17 @@ def push(
 ) -> PushReport:
     """Replace the project's graphs on a store with kg, atomically as readers see it.
 
-    kg must conform (validated here with validator, "pyshacl" or "turbo", unless a conforming
-    outcome is handed in): else NotConforming. verify reads the staged graphs back and compares them, term for term,
-    before the swap (a store may rewrite literals). Any failure is a RemoteError whose
-    message says what the store holds.
+    kg must conform (validated here with validator, "pyshacl" or "turbo", unless a
+    conforming outcome is handed in): else NotConforming. verify reads the staged graphs
+    back and compares them, term for term, before the swap (a store may rewrite literals).
+    Any failure is a RemoteError whose message says what the store holds.
     """
     progress = progress or _Silent()
     started = time.monotonic()
     engine = RemoteEngine(endpoints.query, graphs=(), credentials=credentials, timeout=timeout)
     if outcome is None:
-        engine.query(
-            "ASK { }", dataset=False
-        )  # a wrong URL or password fails before a long validation
+        # A wrong URL or password fails now, not after a long validation.
+        engine.query("ASK { }", dataset=False)
         progress.step(f"validating {len(kg):,} triples")
         outcome = validate(kg, engine=validator)
     if not outcome.conforms:

@@ -314,7 +314,8 @@ def describe_transport(error: BaseException, endpoint: str, timeout: float) -> R
         "timed out" in text
     ):
         return RemoteError(
-            f"{endpoint} did not answer within {timeout:g} s (raise --timeout if the store is just slow)",
+            f"{endpoint} did not answer within {timeout:g} s "
+            "(raise --timeout if the store is just slow)",
             kind="timeout",
             endpoint=endpoint,
             maybe_applied=not before_sending,
@@ -327,7 +328,8 @@ def describe_transport(error: BaseException, endpoint: str, timeout: float) -> R
         cause, httpx.TransportError | ConnectionResetError | http.client.HTTPException
     ):
         return RemoteError(
-            f"the connection to {endpoint} broke off: {first_line(str(cause)) or type(cause).__name__}",
+            f"the connection to {endpoint} broke off: "
+            f"{first_line(str(cause)) or type(cause).__name__}",
             kind="interrupted",
             endpoint=endpoint,
             maybe_applied=True,
