@@ -159,12 +159,15 @@ def write(results: dict, readme: Path, svg: Path) -> None:
     body = [
         BEGIN,
         "",
-        f"Command: `.venv/bin/python {results['command']}` (started {results['started']})"
-        + "".join(
-            f"; then `.venv/bin/python {rerun}`, whose figures replace that step's"
-            for rerun in results.get("reruns", [])
-        )
-        + ".",
+        f"Command: `.venv/bin/python {results['command']}` (started {results['started']})."
+        + (
+            " Then, in this order, steps re-run with `--merge`, each replacing that step's "
+            "figures: "
+            + "; ".join(f"`{r.removeprefix('benchmarks/run.py ')}`" for r in results["reruns"])
+            + "."
+            if results.get("reruns")
+            else ""
+        ),
         f"Figures are medians of up to {results['repeat']} runs (a slow step runs once; "
         f"results.json lists every run) on {machine['cpus']} shared cores "
         f"({machine['platform']}, Python "
@@ -229,7 +232,7 @@ def plot(results: dict) -> str:
         return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
     xs = [x for _l, _c, s in points for x, _y, _k in s]
     ys = [y for _l, _c, s in points for _x, y, _k in s]
-    x0, x1 = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)) + 0.01)
+    x0, x1 = math.log10(min(xs)) - 0.2, math.log10(max(xs)) + 0.2  # the sizes, a margin each side
     y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)) + 0.01)
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -244,7 +247,7 @@ def plot(results: dict) -> str:
         'font-family="sans-serif" font-size="12">',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
     ]
-    for exponent in range(x0, x1 + 1):
+    for exponent in range(math.ceil(x0), math.floor(x1) + 1):
         x = px(10**exponent)
         out.append(
             f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#ddd"/>'

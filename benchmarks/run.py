@@ -154,11 +154,11 @@ class Bench:
         }
         self.previous: dict[str, tuple[int, dict]] = {}  # measure -> (size, result)
         self.earlier: dict[int, dict] = {}  # with --merge: target size -> its measures
-        self.kept: list[dict] = []  # with --merge: the sizes this run does not measure
+        self.kept: list[dict] = []  # with --merge: the earlier sizes, until measured again
         if args.merge and args.results.exists():
             before = json.loads(args.results.read_text(encoding="utf-8"))
             self.earlier = {size["target"]: size["measures"] for size in before["sizes"]}
-            self.kept = [s for s in before["sizes"] if s["target"] not in args.sizes]
+            self.kept = before["sizes"]
             self.results["command"] = before["command"]
             self.results["started"] = before["started"]
             self.results["reruns"] = [*before.get("reruns", []), _command()]
@@ -466,7 +466,9 @@ class Bench:
 
     def save(self) -> None:
         run = self.results["sizes"]
-        sizes = sorted([*self.kept, *run], key=lambda size: size["target"])
+        done = {size["target"] for size in run}
+        kept = [size for size in self.kept if size["target"] not in done]
+        sizes = sorted([*kept, *run], key=lambda size: size["target"])
         results = {**self.results, "sizes": sizes}
         self.args.results.write_text(json.dumps(results, indent=1, default=str) + "\n")
         report.write(results, HERE / "README.md", HERE / "scale.svg")
