@@ -92,3 +92,18 @@ def test_french_written_by_the_project_is_tagged_as_a_translation(kg):
     data = kg.rdflib_graph(parts=("data",))
     french = {o.language for o in data.objects() if isinstance(o, Literal) and o.language}
     assert french <= {"en", "fr-t-en"}
+
+
+def test_offsets_count_every_character_of_a_source_with_windows_line_endings(tmp_path):
+    # A source saved with \r\n keeps both characters: the offsets of a quote after a line break
+    # must still point at the quote, as they do in the published text file.
+    from strategykg.load import load
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "crlf.txt").write_bytes(b"Line one\r\nLine two\r\n")
+    data = tmp_path / "crlf.ttl"
+    data.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n", encoding="utf-8")
+    texts = load(PROJECT_ROOT, [data]).texts
+    (text,) = [t for name, t in texts.items() if name.endswith("crlf.txt")]
+    assert text == "Line one\r\nLine two\r\n"
+    assert text[10:18] == "Line two"

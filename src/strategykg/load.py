@@ -188,7 +188,9 @@ def load(
         except ValueError:
             name = text_file.resolve().as_posix()  # next to an outside data file
         try:
-            texts[name] = text_file.read_text(encoding="utf-8")
+            # Decoded from bytes, not read as text: newline translation would turn \r\n into \n
+            # and shift every offset after it.
+            texts[name] = text_file.read_bytes().decode("utf-8")
         except UnicodeDecodeError as error:
             raise InputError(f"not UTF-8 text ({error.reason})", path=str(text_file)) from None
         except OSError as error:
