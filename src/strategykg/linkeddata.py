@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from strategykg.namespaces import PREFIXES
+from strategykg.namespaces import PREFIXES, curie
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -102,12 +102,7 @@ class Vocabulary:
         self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
     def curie(self, iri: str) -> str:
-        for prefix, namespace in self._by_length:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                if local and all(c.isalnum() or c in "-_." for c in local):
-                    return f"{prefix}:{local}"
-        return iri
+        return curie(iri, self._by_length)
 
     def href(self, iri: str) -> str:
         """The link to follow for iri: a path on this server for the dataset's IRIs."""

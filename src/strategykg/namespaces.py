@@ -39,3 +39,16 @@ PREFIXES: dict[str, str] = {
     "sdg": str(SDG),
     "wd": str(WD),
 }
+
+
+def curie(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    """iri as prefix:local with the first matching namespace (longest first), or iri itself.
+
+    The local part must be plain (letters, digits, -, _ and .), so the CURIE reads back the same.
+    """
+    for prefix, namespace in prefixes:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and all(c.isalnum() or c in "-_." for c in local):
+                return f"{prefix}:{local}"
+    return iri

@@ -21,6 +21,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from strategykg.namespaces import curie
 from strategykg.release import (
     Release,
     is_file_iri,
@@ -215,12 +216,7 @@ class PageMaker:
     # -- names ------------------------------------------------------------------------------
 
     def curie(self, iri: str) -> str:
-        for prefix, namespace in self._prefix_items:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                if local and all(c.isalnum() or c in "-_." for c in local):
-                    return f"{prefix}:{local}"
-        return iri
+        return curie(iri, self._prefix_items)
 
     def labels(self, lang: str) -> dict[Node, Literal]:
         """Every labelled node's label in lang, from the first label property it has."""
