@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -33,12 +34,16 @@ class RunningServer:
 
 
 @contextlib.contextmanager
-def running_server(*options: str) -> Iterator[RunningServer]:
+def running_server(*options: str, env: dict[str, str] | None = None) -> Iterator[RunningServer]:
     """A server process for the shipped project; stopped (and reaped) on exit."""
     port = free_port()
     command = [str(STRATEGYKG), "serve", "--root", str(PROJECT_ROOT), "--port", str(port)]
     process = subprocess.Popen(
-        [*command, *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
     )
     url = f"http://127.0.0.1:{port}"
     try:

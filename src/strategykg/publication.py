@@ -1,24 +1,24 @@
-"""What the server computes once at start-up: counts, dumps, the JSON-LD context, VoID and DCAT.
+"""What the server computes once at start-up: counts, the JSON-LD context, VoID and DCAT.
 
-The data does not change while the server runs, so the dumps (plain and gzip), the context and
-the statistics are made once, before the first request, and served as bytes. Descriptions
-that name the server's own address (the SPARQL Service Description, VoID/DCAT with their
-download links) are made once per address and format and then kept.
+The data does not change while the server runs, so the statistics and the context are made
+once, before the first request. Descriptions that name the server's own address (the SPARQL
+Service Description, VoID/DCAT with their download links) are made once per address and
+format and then kept. The dumps themselves are made on first request
+(:mod:`strategykg.live_dumps`): making them here cost most of the start-up at scale.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import itertools
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import pyoxigraph as ox
 
 from strategykg.linkeddata import RDF_TYPE, Describer, JsonLdCompactor, jsonld_context
+from strategykg.live_dumps import DUMPS
 from strategykg.load import KnowledgeGraph
 from strategykg.namespaces import PREFIXES
 from strategykg.negotiation import BY_NAME, DATASETS, GRAPHS, RESULTS, Format
@@ -44,28 +44,8 @@ W3C_FORMATS = {
     "trig": "TriG",
     "nquads": "N-Quads",
 }
-DUMP_STEM = "strategykg"
-DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "trig", "nquads")
 EXTRA_PREFIXES = {"sd": SD, "void": VOID, "dcat": DCAT, "formats": FORMATS_NS}
 _PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)\s*:\s*<([^>]*)>", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Dump:
-    """One downloadable file of the whole dataset."""
-
-    name: str
-    format: Format
-    body: bytes
-    compressed: bool
-
-    @property
-    def media_type(self) -> str:
-        return "application/gzip" if self.compressed else self.format.content_type
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -109,10 +89,16 @@ class Publication:
                 "n"
             ].value
         )
-        self.graphs = []
-        for source in kg.sources:
-            count = sum(1 for _ in store.quads_for_pattern(None, None, None, _n(source.graph)))
-            self.graphs.append((source.graph, source.relative, source.part, count))
+        sizes = {
+            row["g"].value: int(row["n"].value)
+            for row in store.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+        }
+        self.graphs = [
+            (source.graph, source.relative, source.part, sizes.get(source.graph, 0))
+            for source in kg.sources
+        ]
         ontology = self.base + "ontology"
         self.ontology_namespace = ontology + "#"
         self.context = jsonld_context(store, self.ontology_namespace, vocabulary.prefixes)
@@ -126,7 +112,6 @@ class Publication:
         for name, text in sorted(kg.texts.items()):
             digest.update(name.encode() + b"\0" + text.encode())
         self.version = digest.hexdigest()[:16]
-        self.dumps = self._make_dumps()
         self.example = self._example()
 
     def _select(self, sparql: str):
@@ -161,30 +146,6 @@ class Publication:
             ):
                 return row["s"].value
         return None
-
-    # -- dumps ----------------------------------------------------------------------------------
-
-    def _make_dumps(self) -> dict[str, Dump]:
-        quads = list(self.store.quads_for_pattern(None, None, None))
-        triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-        prefixes = self.vocabulary.prefixes
-        dumps = {}
-        for name in DUMP_FORMATS:
-            fmt = BY_NAME[name]
-            if fmt.kind == "dataset":
-                body = ox.serialize(quads, format=fmt.oxigraph, prefixes=prefixes)
-            elif name == "jsonld":
-                expanded = ox.serialize(triples, format=fmt.oxigraph)
-                document = json.loads(self.compactor.compact(expanded, "context.jsonld"))
-                document["@context"] = self.context["@context"]  # a dump is read offline
-                body = json.dumps(document, ensure_ascii=False, indent=1).encode()
-            else:
-                body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-            plain = f"{DUMP_STEM}.{fmt.suffix}"
-            dumps[plain] = Dump(plain, fmt, body, False)
-            packed = gzip.compress(body, compresslevel=6, mtime=0)
-            dumps[plain + ".gz"] = Dump(plain + ".gz", fmt, packed, True)
-        return dumps
 
     # -- descriptions ---------------------------------------------------------------------------
 
@@ -296,18 +257,15 @@ class Publication:
             ),
             ox.Triple(service, _n(DCAT + "servesDataset"), dataset),
         ]
-        for dump in self.dumps.values():
+        # No dcat:byteSize: a dump is made on first request, after this description may have
+        # been sent (a release's VoID, made with its files, has sizes and checksums).
+        for dump in DUMPS.values():
             url = _n(f"{origin}/dumps/{dump.name}")
             triples += [
                 ox.Triple(dataset, _n(DCAT + "distribution"), url),
                 ox.Triple(url, RDF_TYPE, _n(DCAT + "Distribution")),
                 ox.Triple(url, _n(DCAT + "downloadURL"), url),
                 ox.Triple(url, _n(DCAT + "mediaType"), _n(IANA + dump.format.media_type)),
-                ox.Triple(
-                    url,
-                    _n(DCAT + "byteSize"),
-                    ox.Literal(str(len(dump.body)), datatype=_n(XSD + "nonNegativeInteger")),
-                ),
                 ox.Triple(url, _n(DCT + "format"), _n(FORMATS_NS + W3C_FORMATS[dump.format.name])),
             ]
             if dump.compressed:
@@ -364,4 +322,4 @@ def serialize_triples(
     return ox.serialize(triples, format=fmt.oxigraph, prefixes=used_prefixes(triples, prefixes))
 
 
-__all__ = ["DATASETS", "Dump", "Publication", "serialize_triples"]
+__all__ = ["DATASETS", "Publication", "serialize_triples"]

@@ -77,7 +77,7 @@ def run_server(
     try:
         sock = _bind(host, port)
     except InputError:
-        server_state.backend.close()
+        server_state.close()
         raise
     fast_loop = importlib.util.find_spec("uvloop") is not None
     fast_http = importlib.util.find_spec("httptools") is not None
@@ -100,5 +100,5 @@ def run_server(
     try:
         uvicorn.Server(settings).run(sockets=[sock])
     finally:
-        server_state.backend.close()
+        server_state.close()
         sock.close()

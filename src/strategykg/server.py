@@ -37,7 +37,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strategykg.engines import Engine
 from strategykg.errors import InputError
 from strategykg.linkeddata import Describer, Vocabulary
+from strategykg.live_dumps import DUMPS, DumpShelf, DumpWriter
 from strategykg.load import KnowledgeGraph
 from strategykg.namespaces import DEFAULT_BASE
 from strategykg.negotiation import (
@@ -115,7 +116,7 @@ class ServerConfig:
 class Backend(Protocol):
     """Runs the service's jobs (sparql, describe, page, graph, render) with a time limit."""
 
-    async def run(self, op: str, args: tuple, timeout: float) -> dict: ...
+    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict: ...
 
     def close(self) -> None: ...
 
@@ -126,8 +127,8 @@ class PoolBackend:
     def __init__(self, service: StoreService, workers: int):
         self.pool = WorkerPool(service.handle, size=workers)
 
-    async def run(self, op: str, args: tuple, timeout: float) -> dict:
-        return await self.pool.run(op, args, timeout)  # type: ignore[return-value]
+    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict:
+        return await self.pool.run(op, args, timeout, retire)  # type: ignore[return-value]
 
     def close(self) -> None:
         self.pool.close()
@@ -140,7 +141,7 @@ class ThreadBackend:
     def __init__(self, service: EngineService):
         self.service = service
 
-    async def run(self, op: str, args: tuple, timeout: float) -> dict:
+    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict:
         try:
             return await asyncio.wait_for(asyncio.to_thread(self.service.handle, op, args), timeout)  # type: ignore[return-value]
         except TimeoutError:
@@ -311,9 +312,17 @@ class LinkedDataServer:
         self.library = QueryLibrary(kg.root / "queries")
         self.aliases = self._aliases()
         self.started = time.time()
+        writer = DumpWriter(
+            kg.store, self.prefixes, self.publication.compactor, self.publication.context
+        )
         if engine is None:
             service = StoreService(
-                kg.store, self.describer, self.publication.compactor, self.prefixes, self.renderer
+                kg.store,
+                self.describer,
+                self.publication.compactor,
+                self.prefixes,
+                self.renderer,
+                writer,
             )
             self.backend: Backend = PoolBackend(service, config.workers)
             self.version: str | None = self.publication.version
@@ -326,11 +335,20 @@ class LinkedDataServer:
                     self.renderer,
                     texts,
                     self.publication.compactor,
+                    writer,
                 )
             )
             self.version = None  # another store's data may change under us: no ETag, no cache
         capacity = config.cache_mb * 1024 * 1024
         self.cache = ResponseCache(capacity) if capacity > 0 and self.version else None
+        self.dump_files = DumpShelf(
+            lambda op, args, limit: self.backend.run(op, args, limit, retire=True)
+        )
+
+    def close(self) -> None:
+        """Stop the workers and remove the dumps made so far."""
+        self.backend.close()
+        self.dump_files.close()
 
     def _aliases(self) -> dict[str, str]:
         """Version IRIs of the ontologies dereference to the ontology itself."""
@@ -868,7 +886,7 @@ class LinkedDataServer:
                 featured=featured,
                 questions=len(self.library),
                 summary=self.config.summary(),
-                dumps=[d for d in p.dumps.values() if not d.compressed],
+                dumps=[d for d in DUMPS.values() if not d.compressed],
             )
             return self.reply(self.renderer.render("serve-home.html", lang, **context), HTML, gz)
 
@@ -902,42 +920,58 @@ class LinkedDataServer:
     async def dumps(self, request: Request) -> Response:
         lang = self.lang(request)
         gz = accepts_gzip(request)
+        ready = self.dump_files.ready
 
         async def produce() -> Reply:
             files = [
                 {
-                    "name": d.name,
-                    "label": d.format.label + (" (gzip)" if d.compressed else ""),
-                    "size": len(d.body),
-                    "sha256": d.sha256,
-                    "media_type": d.media_type,
+                    "name": spec.name,
+                    "label": spec.label,
+                    "size": ready[spec.name].size if spec.name in ready else None,
+                    "sha256": ready[spec.name].sha256 if spec.name in ready else None,
+                    "media_type": spec.media_type,
                 }
-                for d in self.publication.dumps.values()
+                for spec in DUMPS.values()
             ]
             context = self.chrome(request, lang, "Downloads", files=files)
             return self.reply(self.renderer.render("serve-dumps.html", lang, **context), HTML, gz)
 
+        # The page changes as dumps are made: it is kept only once they all are.
         return await self.cached(
-            request, ("dumps", lang, gz), produce, "Accept-Encoding, Accept-Language"
+            request,
+            ("dumps", lang, gz),
+            produce,
+            "Accept-Encoding, Accept-Language",
+            cacheable=len(ready) == len(DUMPS),
         )
 
     async def dump(self, request: Request) -> Response:
         name = request.path_params["name"]
-        found = self.publication.dumps.get(name)
-        if found is None:
+        spec = DUMPS.get(name)
+        if spec is None:
             return self.error(request, 404, f"no dump named {name}; see /dumps/")
-        gz = (
-            accepts_gzip(request)
-            and not found.compressed
-            and (name + ".gz") in self.publication.dumps
-        )
-
-        async def produce() -> Reply:
-            if gz:  # the gzip file made at start-up, sent as a compressed transfer of the plain one
-                return Reply(200, self.publication.dumps[name + ".gz"].body, found.media_type, True)
-            return Reply(200, found.body, found.media_type)
-
-        return await self.cached(request, ("dump", name, gz), produce, "Accept-Encoding")
+        # A client that takes gzip gets the gzip file as a compressed transfer of the plain one.
+        packed = not spec.compressed and accepts_gzip(request)
+        try:
+            file = await self.dump_files.get(name + ".gz" if packed else name)
+        except (JobTimeout, PoolBusy, WorkerDied, JobFailed) as failure:
+            return self.error(
+                request,
+                503,
+                f"the dump {name} could not be made now ({type(failure).__name__}); try again",
+                **{"Retry-After": "10"},
+            )
+        headers = {
+            **CORS,
+            "Vary": "Accept-Encoding",
+            "ETag": file.etag,
+            "Cache-Control": CACHE_CONTROL,
+        }
+        if etag_matches(request.headers.get("if-none-match"), file.etag):
+            return Response(status_code=304, headers=headers)
+        if packed:
+            headers["Content-Encoding"] = "gzip"
+        return FileResponse(file.path, media_type=spec.media_type, headers=headers)
 
     # -- competency questions -------------------------------------------------------------------
 
@@ -1064,7 +1098,7 @@ def create_app(
         try:
             yield
         finally:
-            server.backend.close()
+            server.close()
 
     get = ["GET"]
     routes = [

@@ -26,6 +26,7 @@ from rdflib.query import Result
 from strategykg.engines import Engine, QueryResult
 from strategykg.errors import StrategyKGError
 from strategykg.linkeddata import Describer, JsonLdCompactor, Vocabulary
+from strategykg.live_dumps import DumpWriter, Made
 from strategykg.negotiation import BY_NAME, Format
 from strategykg.publication import serialize_triples
 
@@ -38,6 +39,11 @@ UI = {
         "sparql": "SPARQL",
         "queries": "Questions",
         "dumps": "Downloads",
+        "dumps_made": "Each file is made when it is first downloaded, then kept while the server "
+        "runs; its size and checksum show here from then on.",
+        "file": "File",
+        "bytes": "Bytes",
+        "not_made": "made on first download",
         "ontology": "Ontology",
         "themes": "Themes",
         "void": "Dataset description",
@@ -80,6 +86,11 @@ UI = {
         "sparql": "SPARQL",
         "queries": "Questions",
         "dumps": "Téléchargements",
+        "dumps_made": "Chaque fichier est produit à son premier téléchargement, puis conservé "
+        "tant que le serveur tourne ; sa taille et sa somme de contrôle s’affichent dès lors.",
+        "file": "Fichier",
+        "bytes": "Octets",
+        "not_made": "produit au premier téléchargement",
         "ontology": "Ontologie",
         "themes": "Thèmes",
         "void": "Description du jeu de données",
@@ -165,7 +176,19 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-class StoreService:
+class Jobs:
+    """What both services share: dispatch by name, and the dumps of the local store."""
+
+    dumps: DumpWriter
+
+    def handle(self, op: str, args: tuple) -> object:
+        return getattr(self, "job_" + op)(*args)
+
+    def job_dump(self, format_name: str, folder: str) -> list[Made]:
+        return self.dumps.write(format_name, folder)
+
+
+class StoreService(Jobs):
     """The jobs, over the embedded store. Built before the workers fork, so they share it."""
 
     def __init__(
@@ -175,6 +198,7 @@ class StoreService:
         compactor: JsonLdCompactor,
         prefixes: dict[str, str],
         renderer: Renderer,
+        dumps: DumpWriter,
     ):
         self.store = store
         self.describer = describer
@@ -182,9 +206,7 @@ class StoreService:
         self.compactor = compactor
         self.prefixes = prefixes
         self.renderer = renderer
-
-    def handle(self, op: str, args: tuple) -> object:
-        return getattr(self, "job_" + op)(*args)
+        self.dumps = dumps
 
     # -- SPARQL -------------------------------------------------------------------------------
 
@@ -342,7 +364,7 @@ WHERE {{
 """
 
 
-class EngineService:
+class EngineService(Jobs):
     """The same jobs over any Engine: results through rdflib's writers, pages from a small
     store filled with the resource's neighbourhood (one CONSTRUCT per page)."""
 
@@ -354,6 +376,7 @@ class EngineService:
         renderer: Renderer,
         texts: dict[str, str],
         compactor: JsonLdCompactor | None,
+        dumps: DumpWriter,
     ):
         self.engine = engine
         self.vocabulary = vocabulary
@@ -361,9 +384,7 @@ class EngineService:
         self.renderer = renderer
         self.texts = texts
         self.compactor = compactor
-
-    def handle(self, op: str, args: tuple) -> object:
-        return getattr(self, "job_" + op)(*args)
+        self.dumps = dumps  # of the local copy: another store's data has no stable version
 
     def job_sparql(self, job: SparqlJob) -> dict:
         if job.default_graphs is not None or job.named_graphs is not None:

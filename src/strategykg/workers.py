@@ -227,8 +227,12 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, op: str, args: tuple, timeout: float) -> object:
-        """Run one job on a free worker; raise JobTimeout, PoolBusy, WorkerDied or JobFailed."""
+    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> object:
+        """Run one job on a free worker; raise JobTimeout, PoolBusy, WorkerDied or JobFailed.
+
+        With retire, the worker is replaced by a fresh one afterwards: a big job (a dump)
+        leaves a heap that the worker would otherwise keep for its lifetime.
+        """
         idle = self._queue()
         if idle.empty():
             try:
@@ -252,7 +256,10 @@ class WorkerPool:
         except BaseException:  # cancelled mid-job: its answer would confuse the next caller
             self._replace(worker)
             raise
-        idle.put_nowait(worker)
+        if retire:
+            self._replace(worker)
+        else:
+            idle.put_nowait(worker)
         if status == "error":
             raise JobFailed(str(value))
         return value
