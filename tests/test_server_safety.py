@@ -269,3 +269,18 @@ def test_the_command_line_refuses_a_base_that_is_not_an_http_iri():
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 1
     assert "--base" in run.stderr
+
+
+def test_a_malformed_query_gets_its_400_at_once_while_every_worker_is_busy():
+    with (
+        running_server("--workers", "1", "--timeout", "10") as lone,
+        httpx.Client(base_url=lone.url, timeout=60) as client,
+        ThreadPoolExecutor(max_workers=1) as pool,
+    ):
+        heavy = pool.submit(client.get, "/sparql", params={"query": CARTESIAN})
+        time.sleep(0.5)  # let the heavy query reach the only worker (a wait, not a judgement)
+        malformed = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "})
+        assert malformed.status_code == 400
+        assert malformed.text.startswith("SPARQL syntax error: error at 1:")
+        assert not heavy.done()  # it did not wait for the worker to come free
+        assert heavy.result().status_code == 503

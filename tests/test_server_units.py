@@ -200,3 +200,18 @@ def test_json_ld_compacted_against_the_context_means_the_same_triples(kg):
             data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
         )
         assert isomorphic(compacted, expected), iri
+
+
+def test_a_query_that_does_not_parse_is_found_without_running_anything():
+    from strategykg.service import syntax_error
+
+    assert syntax_error("SELECT * WHERE { ?s ?p ?o }") is None
+    assert syntax_error("SELECT * WHERE { ?s ?p ").startswith("SPARQL syntax error: error at 1:")
+    many = " ".join(str(n) for n in range(3000))
+    # A cartesian product of three big VALUES blocks would never end if it were evaluated.
+    assert (
+        syntax_error(
+            f"SELECT * {{ VALUES ?a {{ {many} }} VALUES ?b {{ {many} }} VALUES ?c {{ {many} }} }}"
+        )
+        is None
+    )

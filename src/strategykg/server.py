@@ -64,7 +64,14 @@ from strategykg.negotiation import (
 )
 from strategykg.publication import Publication, serialize_triples, source_prefixes
 from strategykg.queries import QueryLibrary
-from strategykg.service import EngineService, Renderer, SparqlJob, StoreService, finish
+from strategykg.service import (
+    EngineService,
+    Renderer,
+    SparqlJob,
+    StoreService,
+    finish,
+    syntax_error,
+)
 from strategykg.sparql_guard import GuardError, cap_rows, inspect
 from strategykg.workers import JobFailed, JobTimeout, PoolBusy, WorkerDied, WorkerPool
 
@@ -118,6 +125,8 @@ class Backend(Protocol):
 
     async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict: ...
 
+    def busy(self) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -129,6 +138,9 @@ class PoolBackend:
 
     async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict:
         return await self.pool.run(op, args, timeout, retire)  # type: ignore[return-value]
+
+    def busy(self) -> bool:
+        return self.pool.idle() == 0
 
     def close(self) -> None:
         self.pool.close()
@@ -146,6 +158,9 @@ class ThreadBackend:
             return await asyncio.wait_for(asyncio.to_thread(self.service.handle, op, args), timeout)  # type: ignore[return-value]
         except TimeoutError:
             raise JobTimeout() from None
+
+    def busy(self) -> bool:
+        return False  # a thread per job: nothing queues here
 
     def close(self) -> None:
         pass
@@ -652,6 +667,12 @@ class LinkedDataServer:
             }
 
         async def produce() -> Reply | Response:
+            # A malformed query must not wait out the queue for its 400 when every worker is
+            # busy; when one is free, parsing there costs the server's loop nothing.
+            if inspection.form != "ASK" and self.backend.busy():
+                problem = syntax_error(query)
+                if problem:
+                    return self.error(request, 400, problem, vary)
             answer = await self.job(request, "sparql", (job,))
             if isinstance(answer, Response):
                 return answer

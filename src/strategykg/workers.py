@@ -227,6 +227,10 @@ class WorkerPool:
                 self._idle.put_nowait(worker)
         return self._idle
 
+    def idle(self) -> int:
+        """How many workers are free to take a job now."""
+        return self._queue().qsize()
+
     async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> object:
         """Run one job on a free worker; raise JobTimeout, PoolBusy, WorkerDied or JobFailed.
 
