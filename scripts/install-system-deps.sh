@@ -5,8 +5,10 @@
 # throwaway database, so the service package and its debconf password prompt are not needed).
 # default-jre-headless (java) runs HermiT, the DL reasoner owlready2 ships, for `strategykg review`.
 # wrk is the HTTP load generator of the server benchmark (benchmarks/server.py).
+# apache2-bin only (the httpd binary and its modules, for the Apache static-site test: it runs
+# its own throwaway configuration, so the apache2 service package is not needed).
 set -euo pipefail
-declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz [virtuoso-t]=virtuoso-opensource-7-bin [java]=default-jre-headless [wrk]=wrk)
+declare -A needs=([chromium]=chromium [chromedriver]=chromium-driver [nginx]=nginx [dot]=graphviz [virtuoso-t]=virtuoso-opensource-7-bin [java]=default-jre-headless [wrk]=wrk [apache2]=apache2-bin)
 missing=()
 for command in "${!needs[@]}"; do
   command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] || missing+=("${needs[$command]}")

@@ -95,8 +95,9 @@ def htaccess(version: str) -> str:
     return "\n".join(
         [
             f"# strategykg {version}: the static linked-data site with content negotiation (Apache 2.4).",
-            "# Needs AllowOverride FileInfo Options Indexes (or copy server/apache.conf into the",
-            "# server configuration) and mod_rewrite, mod_setenvif, mod_headers and mod_mime.",
+            "# Needs AllowOverride FileInfo Indexes Options=Indexes,MultiViews (or include",
+            "# server/apache.conf in the server configuration instead) and mod_rewrite, mod_setenvif,",
+            "# mod_headers, mod_mime and mod_dir.",
             *_apache_rules(),
             "",
         ]
@@ -128,10 +129,13 @@ def _apache_rules() -> list[str]:
         "DirectoryIndex index.html",
         "AddDefaultCharset utf-8",
     ]
+    # The charset goes into the type, not AddCharset: mod_mime would add the charset of .ttl to
+    # the type of .gz for strategykg.ttl.gz, and a gzip file has no charset.
     for ext, media in media_types().items():
-        rules.append(f"AddType {media} .{ext}")
         if _is_text(media):
-            rules.append(f"AddCharset utf-8 .{ext}")
+            rules.append(f'AddType "{media}; charset=utf-8" .{ext}')
+        else:
+            rules.append(f"AddType {media} .{ext}")
     rules.append("SetEnvIf Request_URI . SKG_EXT=html")
     for ext in _ORDER:
         rules.append(f'SetEnvIfNoCase Accept "({_ACCEPT[ext]})" SKG_EXT={ext}')
@@ -140,6 +144,8 @@ def _apache_rules() -> list[str]:
     rules += [
         'SetEnvIfNoCase Accept-Language "^\\s*fr" SKG_FRENCH=1',
         "RewriteEngine On",
+        "# .htaccess and the like are not part of the site (as in the nginx rules).",
+        "RewriteRule (^|/)\\.ht - [F]",
         "RewriteCond %{REQUEST_FILENAME} -f",
         "RewriteRule ^ - [L]",
         "RewriteCond %{ENV:SKG_EXT} =html",
