@@ -150,26 +150,31 @@ RunJob = Callable[[str, tuple, float], Awaitable[object]]
 
 
 class DumpShelf:
-    """The server's side: asks for a format once, however many clients want it at the time."""
+    """The server's side: asks for a format once, however many clients want it at the time.
+
+    The making runs as a task of its own, so a client that hangs up does not stop a dump
+    that others (or the next client) will want; a failed one is tried again on next request.
+    """
 
     def __init__(self, run: RunJob):
         self._run = run
         self.folder = Path(tempfile.mkdtemp(prefix="strategykg-dumps-"))
         self.ready: dict[str, DumpFile] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._making: dict[str, asyncio.Task[None]] = {}
+
+    async def _make(self, fmt: str) -> None:
+        made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
+        for name, size, sha256 in made:  # type: ignore[attr-defined]
+            self.ready[name] = DumpFile(DUMPS[name], self.folder / name, size, sha256)
 
     async def get(self, name: str) -> DumpFile:
         """The dump called name (a key of DUMPS), made now if it has not been yet."""
-        if name in self.ready:
-            return self.ready[name]
-        fmt = DUMPS[name].format.name
-        lock = self._locks.setdefault(fmt, asyncio.Lock())
-        async with lock:
-            if name not in self.ready:
-                made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
-                for made_name, size, sha256 in made:  # type: ignore[attr-defined]
-                    path = self.folder / made_name
-                    self.ready[made_name] = DumpFile(DUMPS[made_name], path, size, sha256)
+        if name not in self.ready:
+            fmt = DUMPS[name].format.name
+            task = self._making.get(fmt)
+            if task is None or (task.done() and (task.cancelled() or task.exception())):
+                task = self._making[fmt] = asyncio.create_task(self._make(fmt))
+            await asyncio.shield(task)
         return self.ready[name]
 
     def close(self) -> None:
