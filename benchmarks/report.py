@@ -74,9 +74,24 @@ def main_table(results: dict) -> list[str]:
     row("raw Graph Store upload of the same files", "push/raw-graph-store")
     row("server start: `strategykg serve`", "serve/strategykg/start")
     row("server start: `oxigraph load` + `serve-read-only`", "_oxigraph_start")
+    row(
+        "whole dataset as N-Quads, first request: `strategykg serve` (made then)",
+        "serve/strategykg/download-first",
+        _megabytes,
+    )
+    row("… and every later request (from disk)", "serve/strategykg/download-again", _megabytes)
+    row(
+        "whole dataset as N-Quads: `oxigraph serve` (GET /store)",
+        "serve/oxigraph/download",
+        _megabytes,
+    )
     row("server memory after the questions: strategykg", "_memory/strategykg")
     row("server memory after the questions: oxigraph", "_memory/oxigraph")
     return lines
+
+
+def _megabytes(result: dict) -> str:
+    return f", {result['bytes'] / 1e6:,.0f} MB" if result.get("bytes") else ""
 
 
 def _count(results: dict) -> int:

@@ -425,9 +425,29 @@ class Bench:
                 measures[f"serve/{name}/memory"] = {
                     k: round(v) for k, v in servers.memory_mib(server.process.pid).items()
                 }
+                self.download(name, endpoint, measures)
             finally:
                 server.stop()
         shutil.rmtree(store, ignore_errors=True)
+
+    def download(self, name: str, endpoint: str, measures: dict) -> None:
+        """The whole dataset as N-Quads, as a consumer downloads it (no compression).
+
+        strategykg makes a dump on its first request and keeps it on disk, so both requests
+        are timed; Oxigraph writes its store out at every GET of the Graph Store endpoint.
+        """
+        plain = {"Accept-Encoding": "identity"}
+        if name == "strategykg":
+            url = endpoint.removesuffix("/sparql") + "/dumps/strategykg.nq"
+            for run in ("first", "again"):
+                measures[f"serve/strategykg/download-{run}"] = servers.download(
+                    url, plain, self.args.cap
+                )
+        else:
+            url = endpoint.removesuffix("/query") + "/store"
+            measures["serve/oxigraph/download"] = servers.download(
+                url, {**plain, "Accept": "application/n-quads"}, self.args.cap
+            )
 
     # -- the run ------------------------------------------------------------------------------
 

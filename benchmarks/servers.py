@@ -80,6 +80,21 @@ def ask(endpoint: str, sparql: str, repeat: int, cap: float) -> dict[str, object
     return {"seconds": statistics.median(times), "runs": len(times), "rows": rows}
 
 
+def download(url: str, headers: dict[str, str], cap: float) -> dict[str, object]:
+    """Seconds until the whole body of a GET has arrived, and its size in bytes."""
+    began = time.perf_counter()
+    size = 0
+    try:
+        with httpx.stream("GET", url, headers=headers, timeout=cap) as answer:
+            if answer.status_code != 200:
+                return {"seconds": None, "status": answer.status_code}
+            for chunk in answer.iter_raw():
+                size += len(chunk)
+    except httpx.TimeoutException:
+        return {"seconds": None, "capped": cap}
+    return {"seconds": round(time.perf_counter() - began, 3), "bytes": size}
+
+
 def _tree(pid: int) -> list[int]:
     """pid and its descendants (the server's forked workers)."""
     parents: dict[int, list[int]] = {}

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from strategykg.errors import InputError
-from strategykg.namespaces import PREFIXES
+from strategykg.namespaces import PREFIXES, curie, longest_first
 from strategykg.release import prepare, primary_language, triple_key
 
 ANONYMOUS = "(blank nodes not reachable from any IRI)"
@@ -319,9 +319,8 @@ class _Names:
     """Labels and prefixed names for people, from the new side first."""
 
     def __init__(self, *sides: Side):
-        self.prefixes = sorted(
-            {p: ns for side in reversed(sides) for p, ns in side.prefixes.items()}.items(),
-            key=lambda kv: -len(kv[1]),
+        self.prefixes = longest_first(
+            {p: ns for side in reversed(sides) for p, ns in side.prefixes.items()}
         )
         self.labels: dict[str, str] = {}
         self.types: dict[str, str] = {}
@@ -345,17 +344,8 @@ class _Names:
                     )
 
     def curie(self, iri: str) -> str:
-        for prefix, namespace in self.prefixes:
-            if (
-                iri.startswith(namespace)
-                and iri[len(namespace) :]
-                .replace("-", "")
-                .replace("_", "")
-                .replace(".", "")
-                .isalnum()
-            ):
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return f"<{iri}>"
+        short = curie(iri, self.prefixes)
+        return short if short != iri else f"<{iri}>"
 
     def term(self, term: object) -> str:
         if isinstance(term, ox.NamedNode):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from strategykg.namespaces import PREFIXES, curie
+from strategykg.namespaces import PREFIXES, curie, longest_first
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -99,7 +99,7 @@ class Vocabulary:
         self.base = base
         prefixes = dict(prefixes or PREFIXES)
         self.prefixes = prefixes
-        self._by_length = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._by_length = longest_first(prefixes)
 
     def curie(self, iri: str) -> str:
         return curie(iri, self._by_length)

@@ -41,14 +41,21 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def curie(iri: str, prefixes: list[tuple[str, str]]) -> str:
+def curie(iri: str, prefixes: list[tuple[str, str]], strict: bool = True) -> str:
     """iri as prefix:local with the first matching namespace (longest first), or iri itself.
 
-    The local part must be plain (letters, digits, -, _ and .), so the CURIE reads back the same.
+    Strict, the local part must be plain (letters, digits, -, _ and .), so the CURIE reads
+    back the same in Turtle and SPARQL; loose, any local part will do (tables for people,
+    where ``id:result/justice-in-guatemala`` reads better than the whole IRI).
     """
     for prefix, namespace in prefixes:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
-            if local and all(c.isalnum() or c in "-_." for c in local):
+            if local and (not strict or all(c.isalnum() or c in "-_." for c in local)):
                 return f"{prefix}:{local}"
     return iri
+
+
+def longest_first(prefixes: dict[str, str]) -> list[tuple[str, str]]:
+    """prefixes in the order curie() wants them: the most specific namespace first."""
+    return sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))

@@ -10,9 +10,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from strategykg.engines import QueryResult
-from strategykg.namespaces import PREFIXES
+from strategykg.namespaces import PREFIXES, curie, longest_first
 
 FORMATS = ("table", "csv", "tsv", "json")
+_PREFIXES = longest_first(PREFIXES)
 
 
 def compact(term: Node | None) -> str:
@@ -20,11 +21,7 @@ def compact(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        value = str(term)
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if value.startswith(namespace) and len(value) > len(namespace):
-                return f"{prefix}:{value[len(namespace) :]}"
-        return value
+        return curie(str(term), _PREFIXES, strict=False)
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
