@@ -12,6 +12,8 @@ from strategykg.load import KnowledgeGraph, load
 
 # The server fixtures (`server`, `http`) live with the helpers that start a real server.
 pytest_plugins = ["tests.serving"]
+# The web-server stories are imported into one module per server: their asserts explain too.
+pytest.register_assert_rewrite("tests.static_site_stories")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

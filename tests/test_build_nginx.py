@@ -1,26 +1,20 @@
 """An administrator serves the release with nginx from Debian, no Python: the generated
-configuration passes `nginx -t`, and one IRI answers in the format and language asked for."""
+configuration passes `nginx -t`, and one IRI answers in the format and language asked for (the
+stories shared with Apache are in tests/static_site_stories.py)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
 
 from tests.conftest import free_port
-from tests.release_builds import BASE, shipped_release
-
-RESULT = "id/result/justice-in-guatemala"
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+from tests.release_builds import shipped_release
+from tests.static_site_stories import *  # noqa: F403 (the stories, in its __all__)
+from tests.static_site_stories import site_served_by
 
 
 def nginx_binary() -> str:
@@ -69,127 +63,31 @@ http {{
     return conf
 
 
+def nginx_command(nginx_conf: Path, *options: str) -> list[str]:
+    return [
+        nginx_binary(),
+        *options,
+        "-c",
+        str(nginx_conf),
+        "-p",
+        str(nginx_conf.parent),
+        "-e",
+        "stderr",
+    ]
+
+
 @pytest.fixture(scope="module")
 def server(nginx_conf):
     """nginx in the foreground on 127.0.0.1, stopped when the module's tests are done."""
     port = int(nginx_conf.with_suffix(".port").read_text())
-    command = [nginx_binary(), "-c", str(nginx_conf), "-p", str(nginx_conf.parent), "-e", "stderr"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(
-                    f"nginx did not start: {process.stderr.read().decode()}"
-                ) from None
-            time.sleep(0.1)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}/", timeout=30) as client:
+    output = nginx_conf.with_name("nginx.out")
+    with site_served_by("nginx", nginx_command(nginx_conf), port, output) as client:
         yield client
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def test_the_generated_configuration_passes_nginx_t(nginx_conf):
     done = subprocess.run(
-        [nginx_binary(), "-t", "-c", str(nginx_conf), "-p", str(nginx_conf.parent), "-e", "stderr"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        nginx_command(nginx_conf, "-t"), capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr
-
-
-def label_of(kg, path: str, lang: str) -> str:
-    labels = kg.rdflib_graph().objects(URIRef(BASE + path), RDFS.label)
-    return next(str(x) for x in labels if x.language.startswith(lang))
-
-
-def test_turtle_is_served_to_who_asks_for_turtle(server, kg):
-    response = server.get(RESULT, headers={"Accept": "text/turtle"})
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
-    assert "Accept" in response.headers["vary"]
-    graph = Graph().parse(data=response.text, format="turtle", publicID=BASE + RESULT)
-    assert (
-        URIRef(BASE + RESULT),
-        RDFS.label,
-        Literal(label_of(kg, RESULT, "en"), lang="en"),
-    ) in graph
-
-
-def test_json_ld_is_served_to_javascript(server, release):
-    response = server.get(RESULT, headers={"Accept": "application/ld+json"})
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("application/ld+json")
-    assert response.headers["access-control-allow-origin"] == "*"
-    document = response.json()
-    assert document["@context"] == f"{BASE}context/{release.version}.jsonld"
-    context = server.get(f"context/{release.version}.jsonld").json()
-    document["@context"] = context["@context"]
-    graph = Graph().parse(data=json.dumps(document), format="json-ld")
-    assert (URIRef(BASE + RESULT), None, None) in graph
-
-
-def test_a_browser_gets_the_english_page_and_a_french_reader_the_french_one(server, kg):
-    english = server.get(RESULT, headers={"Accept": BROWSER})
-    assert english.headers["content-type"] == "text/html; charset=utf-8"
-    assert '<html lang="en">' in english.text
-    assert label_of(kg, RESULT, "en") in english.text
-    french = server.get(RESULT, headers={"Accept": BROWSER, "Accept-Language": "fr-CA,fr;q=0.9"})
-    assert '<html lang="fr">' in french.text
-    assert label_of(kg, RESULT, "fr") in french.text
-    assert "Accept-Language" in french.headers["vary"]
-
-
-@pytest.mark.parametrize(
-    ("accept", "media_type"),
-    [
-        ("application/n-triples", "application/n-triples"),
-        ("application/rdf+xml", "application/rdf+xml"),
-        ("text/turtle;q=1.0, text/html;q=0.5", "text/turtle"),
-        ("*/*", "text/html"),
-    ],
-)
-def test_every_format_is_negotiated_with_its_media_type(server, accept, media_type):
-    response = server.get(RESULT, headers={"Accept": accept})
-    assert response.status_code == 200
-    assert response.headers["content-type"].split(";")[0] == media_type
-
-
-def test_the_ontology_iri_gives_owl_to_machines_and_documentation_to_people(server):
-    onto = URIRef(BASE + "ontology")
-    turtle = server.get("ontology", headers={"Accept": "text/turtle"})
-    assert (onto, RDF.type, OWL.Ontology) in Graph().parse(data=turtle.text, format="turtle")
-    page = server.get("ontology", headers={"Accept": BROWSER})
-    assert "Strategy Knowledge Graph Ontology" in page.text and "ontology.svg" in page.text
-    diagram = server.get("ontology.svg")
-    assert diagram.headers["content-type"].startswith("image/svg+xml")
-
-
-def test_a_resource_that_is_also_a_folder_is_served_without_a_redirect(server):
-    # id/document/goal-2 is a page and the folder of its passages (id/document/goal-2/chars/…)
-    response = server.get("id/document/goal-2", headers={"Accept": BROWSER})
-    assert response.status_code == 200
-    assert "Goal 2: Strengthening Security and Institutions" in response.text
-
-
-def test_dumps_and_the_well_known_void_are_served(server, release):
-    dump = server.get(f"dumps/{release.version}/strategykg.ttl.gz")
-    assert dump.headers["content-type"] == "application/gzip"
-    void = server.get(".well-known/void", headers={"Accept": "text/turtle"})
-    assert "void:Dataset" in void.text
-    assert server.get("index.html").status_code == 200
-    assert server.get("").status_code == 200
-
-
-def test_an_unknown_iri_is_not_found(server):
-    assert (
-        server.get("id/result/no-such-result", headers={"Accept": "text/turtle"}).status_code == 404
-    )
-    assert server.get(".htaccess").status_code in (403, 404)
