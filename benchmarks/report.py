@@ -222,7 +222,7 @@ SERIES = [
     ("validate: pySHACL (gate)", "validate/pyshacl", "#ff7f0e"),
     ("validate: pySHACL, SPARQL once", "validate/pyshacl-once", "#bcbd22"),
     ("validate: pyshacl-turbo", "validate/turbo", "#8c564b"),
-    ("validate --engine turbo", "validate/turbo-once", "#2ca02c"),
+    ("validate --validator turbo", "validate/turbo-once", "#2ca02c"),
     ("all questions: rdflib", "_total/rdflib", "#9467bd"),
     ("all questions: embedded", "_total/oxigraph", "#17becf"),
     ("build", "build", "#7f7f7f"),

@@ -107,3 +107,11 @@ def test_every_command_has_help():
     for command in ("validate", "query"):
         done = run(command, "--help")
         assert done.returncode == 0 and "Usage:" in done.stdout
+
+
+def test_validate_and_push_name_the_shacl_engine_the_same_way():
+    for command in ("validate", "push"):
+        assert "--validator" in run(command, "--help").stdout
+    done = run("validate", "--validator", "turbo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Conforms")
