@@ -2,9 +2,10 @@
 
 Making every dump at start-up took most of the server's start at a million triples (about
 20 s, the JSON-LD compaction the bulk of it) and kept them all in the server's memory. Now a
-format is written once, when it is first asked for, by a query worker that is retired
-afterwards (its heap grew by the whole document), into a private folder that the server
-removes when it stops. Each format gives two files, plain and gzip, served from disk with
+format is written once, when it is first asked for, into a private folder that the server
+removes when it stops, by a worker of its own (forked like the query workers, so the queries
+keep theirs, and stopped afterwards, so the heap the document grew goes with it). One dump is
+made at a time: asking for every format at once costs one core, not all of them. Each format gives two files, plain and gzip, served from disk with
 byte ranges and strong ETags from their SHA-256. The bytes do not depend on when they were
 made: the data cannot change while the server runs.
 """
@@ -161,9 +162,11 @@ class DumpShelf:
         self.folder = Path(tempfile.mkdtemp(prefix="strategykg-dumps-"))
         self.ready: dict[str, DumpFile] = {}
         self._making: dict[str, asyncio.Task[None]] = {}
+        self._one_at_a_time = asyncio.Semaphore(1)
 
     async def _make(self, fmt: str) -> None:
-        made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
+        async with self._one_at_a_time:
+            made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
         for name, size, sha256 in made:  # type: ignore[attr-defined]
             self.ready[name] = DumpFile(DUMPS[name], self.folder / name, size, sha256)
 

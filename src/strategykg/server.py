@@ -123,7 +123,11 @@ class ServerConfig:
 class Backend(Protocol):
     """Runs the service's jobs (sparql, describe, page, graph, render) with a time limit."""
 
-    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict: ...
+    async def run(self, op: str, args: tuple, timeout: float) -> dict: ...
+
+    async def run_apart(self, op: str, args: tuple, timeout: float) -> object:
+        """A big job (a dump) that must not hold a query worker."""
+        ...
 
     def busy(self) -> bool: ...
 
@@ -136,8 +140,11 @@ class PoolBackend:
     def __init__(self, service: StoreService, workers: int):
         self.pool = WorkerPool(service.handle, size=workers)
 
-    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict:
-        return await self.pool.run(op, args, timeout, retire)  # type: ignore[return-value]
+    async def run(self, op: str, args: tuple, timeout: float) -> dict:
+        return await self.pool.run(op, args, timeout)  # type: ignore[return-value]
+
+    async def run_apart(self, op: str, args: tuple, timeout: float) -> object:
+        return await self.pool.run_apart(op, args, timeout)
 
     def busy(self) -> bool:
         return self.pool.idle() == 0
@@ -153,11 +160,14 @@ class ThreadBackend:
     def __init__(self, service: EngineService):
         self.service = service
 
-    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> dict:
+    async def run(self, op: str, args: tuple, timeout: float) -> dict:
         try:
             return await asyncio.wait_for(asyncio.to_thread(self.service.handle, op, args), timeout)  # type: ignore[return-value]
         except TimeoutError:
             raise JobTimeout() from None
+
+    async def run_apart(self, op: str, args: tuple, timeout: float) -> object:
+        return await self.run(op, args, timeout)  # threads hold nothing the queries need
 
     def busy(self) -> bool:
         return False  # a thread per job: nothing queues here
@@ -356,9 +366,7 @@ class LinkedDataServer:
             self.version = None  # another store's data may change under us: no ETag, no cache
         capacity = config.cache_mb * 1024 * 1024
         self.cache = ResponseCache(capacity) if capacity > 0 and self.version else None
-        self.dump_files = DumpShelf(
-            lambda op, args, limit: self.backend.run(op, args, limit, retire=True)
-        )
+        self.dump_files = DumpShelf(self.backend.run_apart)
 
     def close(self) -> None:
         """Stop the workers and remove the dumps made so far."""

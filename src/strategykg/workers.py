@@ -142,7 +142,13 @@ def _zygote_main(control: socket.socket, handler: Handler, parent: int) -> None:
             os.close(pidfd)
 
 
-@dataclass
+def _result(status: str, value: object) -> object:
+    if status == "error":
+        raise JobFailed(str(value))
+    return value
+
+
+@dataclass(eq=False)  # a worker is itself, whatever its fields: kept in sets
 class Worker:
     """The server's handle on one worker process."""
 
@@ -208,6 +214,7 @@ class WorkerPool:
         self._spawn_lock = threading.Lock()
         self._workers = [self._spawn() for _ in range(size)]
         self._idle: asyncio.Queue[Worker] | None = None
+        self._apart: set[Worker] = set()
         self.restarts = 0
 
     def _spawn(self) -> Worker:
@@ -231,12 +238,8 @@ class WorkerPool:
         """How many workers are free to take a job now."""
         return self._queue().qsize()
 
-    async def run(self, op: str, args: tuple, timeout: float, retire: bool = False) -> object:
-        """Run one job on a free worker; raise JobTimeout, PoolBusy, WorkerDied or JobFailed.
-
-        With retire, the worker is replaced by a fresh one afterwards: a big job (a dump)
-        leaves a heap that the worker would otherwise keep for its lifetime.
-        """
+    async def run(self, op: str, args: tuple, timeout: float) -> object:
+        """Run one job on a free worker; raise JobTimeout, PoolBusy, WorkerDied or JobFailed."""
         idle = self._queue()
         if idle.empty():
             try:
@@ -247,26 +250,39 @@ class WorkerPool:
                 raise PoolBusy() from None
         else:
             worker = idle.get_nowait()
+        try:
+            status, value = await self._call(worker, op, args, timeout)
+        except BaseException:  # timed out, died, or cancelled mid-job: the worker is done for
+            self._replace(worker)
+            raise
+        idle.put_nowait(worker)
+        return _result(status, value)
+
+    async def run_apart(self, op: str, args: tuple, timeout: float) -> object:
+        """Run one big job (a dump) on a worker of its own, outside the pool, stopped after.
+
+        The queries keep every worker of the pool meanwhile, and the heap the job grew goes
+        with its worker. The caller bounds how many such jobs run at once.
+        """
+        worker = self._spawn()
+        self._apart.add(worker)
+        try:
+            status, value = await self._call(worker, op, args, timeout)
+        finally:
+            self._apart.discard(worker)
+            worker.kill()
+        return _result(status, value)
+
+    @staticmethod
+    async def _call(worker: Worker, op: str, args: tuple, timeout: float) -> tuple[str, object]:
         message = pickle.dumps((op, args), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             async with asyncio.timeout(timeout):  # no extra task per job, unlike wait_for
-                status, value = await worker.call(_HEADER.pack(len(message)) + message)
+                return await worker.call(_HEADER.pack(len(message)) + message)  # type: ignore[return-value]
         except TimeoutError:
-            self._replace(worker)
             raise JobTimeout() from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError, EOFError):
-            self._replace(worker)
             raise WorkerDied() from None
-        except BaseException:  # cancelled mid-job: its answer would confuse the next caller
-            self._replace(worker)
-            raise
-        if retire:
-            self._replace(worker)
-        else:
-            idle.put_nowait(worker)
-        if status == "error":
-            raise JobFailed(str(value))
-        return value
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
@@ -276,9 +292,10 @@ class WorkerPool:
         self._queue().put_nowait(fresh)
 
     def close(self) -> None:
-        for worker in self._workers:
+        for worker in [*self._workers, *self._apart]:
             worker.kill()
         self._workers = []
+        self._apart.clear()
         with contextlib.suppress(OSError):
             self._control.close()
         with contextlib.suppress(OSError, ChildProcessError):
