@@ -4,8 +4,8 @@ Making every dump at start-up took most of the server's start at a million tripl
 20 s, the JSON-LD compaction the bulk of it) and kept them all in the server's memory. Now a
 format is written once, when it is first asked for, into a private folder that the server
 removes when it stops, by a worker of its own (forked like the query workers, so the queries
-keep theirs, and stopped afterwards, so the heap the document grew goes with it). One dump is
-made at a time: asking for every format at once costs one core, not all of them. Each format gives two files, plain and gzip, served from disk with
+keep theirs, and stopped afterwards, so the heap the document grew goes with it), one at a
+time (:mod:`strategykg.ondemand`). Each format gives two files, plain and gzip, served from disk with
 byte ranges and strong ETags from their SHA-256. The bytes do not depend on when they were
 made: the data cannot change while the server runs.
 """
@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from strategykg.linkeddata import JsonLdCompactor
 from strategykg.negotiation import BY_NAME, Format
+from strategykg.ondemand import OnFirstRequest
 
 DUMP_STEM = "strategykg"
 DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "trig", "nquads")
@@ -151,34 +152,27 @@ RunJob = Callable[[str, tuple, float], Awaitable[object]]
 
 
 class DumpShelf:
-    """The server's side: asks for a format once, however many clients want it at the time.
+    """The server's side: the dumps made so far, and the making of the others."""
 
-    The making runs as a task of its own, so a client that hangs up does not stop a dump
-    that others (or the next client) will want; a failed one is tried again on next request.
-    """
-
-    def __init__(self, run: RunJob):
+    def __init__(self, run: RunJob, gate: asyncio.Semaphore):
         self._run = run
         self.folder = Path(tempfile.mkdtemp(prefix="strategykg-dumps-"))
-        self.ready: dict[str, DumpFile] = {}
-        self._making: dict[str, asyncio.Task[None]] = {}
-        self._one_at_a_time = asyncio.Semaphore(1)
+        self._formats: OnFirstRequest[str, dict[str, DumpFile]] = OnFirstRequest(self._make, gate)
 
-    async def _make(self, fmt: str) -> None:
-        async with self._one_at_a_time:
-            made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
-        for name, size, sha256 in made:  # type: ignore[attr-defined]
-            self.ready[name] = DumpFile(DUMPS[name], self.folder / name, size, sha256)
+    @property
+    def ready(self) -> dict[str, DumpFile]:
+        return {name: f for files in self._formats.made.values() for name, f in files.items()}
+
+    async def _make(self, fmt: str) -> dict[str, DumpFile]:
+        made = await self._run("dump", (fmt, str(self.folder)), DUMP_TIME_LIMIT)
+        return {
+            name: DumpFile(DUMPS[name], self.folder / name, size, sha256)
+            for name, size, sha256 in made  # type: ignore[attr-defined]
+        }
 
     async def get(self, name: str) -> DumpFile:
         """The dump called name (a key of DUMPS), made now if it has not been yet."""
-        if name not in self.ready:
-            fmt = DUMPS[name].format.name
-            task = self._making.get(fmt)
-            if task is None or (task.done() and (task.cancelled() or task.exception())):
-                task = self._making[fmt] = asyncio.create_task(self._make(fmt))
-            await asyncio.shield(task)
-        return self.ready[name]
+        return (await self._formats.get(DUMPS[name].format.name))[name]
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

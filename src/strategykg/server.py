@@ -366,7 +366,8 @@ class LinkedDataServer:
             self.version = None  # another store's data may change under us: no ETag, no cache
         capacity = config.cache_mb * 1024 * 1024
         self.cache = ResponseCache(capacity) if capacity > 0 and self.version else None
-        self.dump_files = DumpShelf(self.backend.run_apart)
+        big_jobs = asyncio.Semaphore(1)  # dumps, documentation: one core for them at most
+        self.dump_files = DumpShelf(self.backend.run_apart, big_jobs)
 
     def close(self) -> None:
         """Stop the workers and remove the dumps made so far."""
