@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -45,6 +46,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strategykg.engines import Engine
 from strategykg.errors import InputError
 from strategykg.linkeddata import Describer, Vocabulary
+from strategykg.live_docs import DOCS_TIME_LIMIT, SVG, DocsWriter, OntologyDocs, diagram_path
 from strategykg.live_dumps import DUMPS, DumpShelf, DumpWriter
 from strategykg.load import KnowledgeGraph
 from strategykg.namespaces import DEFAULT_BASE
@@ -62,6 +64,7 @@ from strategykg.negotiation import (
     negotiate,
     pick_language,
 )
+from strategykg.ondemand import OnFirstRequest
 from strategykg.publication import Publication, serialize_triples, source_prefixes
 from strategykg.queries import QueryLibrary
 from strategykg.service import (
@@ -340,6 +343,7 @@ class LinkedDataServer:
         writer = DumpWriter(
             kg.store, self.prefixes, self.publication.compactor, self.publication.context
         )
+        docs = DocsWriter(kg, config.base)
         if engine is None:
             service = StoreService(
                 kg.store,
@@ -348,6 +352,7 @@ class LinkedDataServer:
                 self.prefixes,
                 self.renderer,
                 writer,
+                docs,
             )
             self.backend: Backend = PoolBackend(service, config.workers)
             self.version: str | None = self.publication.version
@@ -361,6 +366,7 @@ class LinkedDataServer:
                     texts,
                     self.publication.compactor,
                     writer,
+                    docs,
                 )
             )
             self.version = None  # another store's data may change under us: no ETag, no cache
@@ -368,6 +374,23 @@ class LinkedDataServer:
         self.cache = ResponseCache(capacity) if capacity > 0 and self.version else None
         big_jobs = asyncio.Semaphore(1)  # dumps, documentation: one core for them at most
         self.dump_files = DumpShelf(self.backend.run_apart, big_jobs)
+        self.ontology_iri = config.base + "ontology"
+        self.documentation: OnFirstRequest[str, OntologyDocs | None] = OnFirstRequest(
+            self._document, big_jobs
+        )
+
+    async def _document(self, lang: str) -> OntologyDocs | None:
+        """The ontology's pyLODE page in lang, or None (said once) when it cannot be made."""
+        try:
+            page, diagram, why = await self.backend.run_apart("docs", (lang,), DOCS_TIME_LIMIT)  # type: ignore[misc]
+        except (JobTimeout, WorkerDied, JobFailed) as failure:
+            print(
+                f"strategykg: the ontology's documentation ({lang}) could not be made, the "
+                f"server's own page of it is served instead: {failure or type(failure).__name__}",
+                file=sys.stderr,
+            )
+            return None
+        return OntologyDocs(page, diagram, why)
 
     def close(self) -> None:
         """Stop the workers and remove the dumps made so far."""
@@ -792,6 +815,10 @@ class LinkedDataServer:
             headers["Content-Location"] = f"{document}.{fmt.suffix}"
 
         async def produce() -> Reply | Response:
+            if fmt is HTML and iri == self.ontology_iri:
+                docs = await self.documentation.get(lang)
+                if docs is not None:
+                    return self.reply(docs.page, HTML, gz, **headers)
             if fmt is HTML:
                 chrome = self.chrome(request, lang, iri, formats=self.alternate_list(document))
                 answer = await self.job(request, "page", (iri, lang, chrome, gz))
@@ -805,6 +832,20 @@ class LinkedDataServer:
             return Reply(200, answer["body"], fmt.content_type, answer["gzip"], headers)
 
         return await self.cached(request, ("resource", iri, fmt.name, lang, gz), produce, vary)
+
+    async def diagram(self, request: Request) -> Response:
+        lang = "fr" if request.url.path == diagram_path("fr") else "en"
+        docs = await self.documentation.get(lang)
+        if docs is None or docs.diagram is None:
+            why = docs.no_diagram if docs else "the ontology's documentation could not be made"
+            return self.error(request, 404, f"no diagram of the ontology on this server: {why}")
+        svg = docs.diagram
+        gz = accepts_gzip(request)
+
+        async def produce() -> Reply:
+            return self.reply(svg, SVG, gz)
+
+        return await self.cached(request, ("diagram", lang, gz), produce, "Accept-Encoding")
 
     def alternate_list(self, document: str) -> list[dict[str, str]]:
         return [
@@ -1144,6 +1185,8 @@ def create_app(
         Route("/dataset", server.void, methods=get),
         Route("/context.jsonld", server.context, methods=get),
         Route("/sources/{name}", server.source_text, methods=get),
+        Route(diagram_path("en"), server.diagram, methods=get),
+        Route(diagram_path("fr"), server.diagram, methods=get),
         Mount("/static", app=StaticFiles(directory=static), name="static"),
         Route("/{path:path}", server.resource, methods=get),
     ]

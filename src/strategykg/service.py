@@ -26,6 +26,7 @@ from rdflib.query import Result
 from strategykg.engines import Engine, QueryResult
 from strategykg.errors import StrategyKGError
 from strategykg.linkeddata import Describer, JsonLdCompactor, Vocabulary
+from strategykg.live_docs import DocsWriter
 from strategykg.live_dumps import DumpWriter, Made
 from strategykg.negotiation import BY_NAME, Format
 from strategykg.publication import serialize_triples
@@ -200,15 +201,19 @@ def syntax_error(query: str) -> str | None:
 
 
 class Jobs:
-    """What both services share: dispatch by name, and the dumps of the local store."""
+    """What both services share: dispatch by name; the dumps and docs of the local graph."""
 
     dumps: DumpWriter
+    docs: DocsWriter
 
     def handle(self, op: str, args: tuple) -> object:
         return getattr(self, "job_" + op)(*args)
 
     def job_dump(self, format_name: str, folder: str) -> list[Made]:
         return self.dumps.write(format_name, folder)
+
+    def job_docs(self, lang: str) -> tuple[bytes, bytes | None, str | None]:
+        return self.docs.write(lang)
 
 
 class StoreService(Jobs):
@@ -222,7 +227,9 @@ class StoreService(Jobs):
         prefixes: dict[str, str],
         renderer: Renderer,
         dumps: DumpWriter,
+        docs: DocsWriter,
     ):
+        self.docs = docs
         self.store = store
         self.describer = describer
         self.vocabulary: Vocabulary = describer.vocabulary
@@ -400,7 +407,9 @@ class EngineService(Jobs):
         texts: dict[str, str],
         compactor: JsonLdCompactor | None,
         dumps: DumpWriter,
+        docs: DocsWriter,
     ):
+        self.docs = docs
         self.engine = engine
         self.vocabulary = vocabulary
         self.prefixes = prefixes
