@@ -94,20 +94,14 @@ def _finish(name: str, temporary: Path, folder: Path) -> Made:
     return name, size, digest.hexdigest()
 
 
+@dataclass(frozen=True)
 class DumpWriter:
     """Writes one format's dumps from the store. Runs in a worker (or a thread, remote mode)."""
 
-    def __init__(
-        self,
-        store: ox.Store,
-        prefixes: dict[str, str],
-        compactor: JsonLdCompactor,
-        context: dict,
-    ):
-        self.store = store
-        self.prefixes = prefixes
-        self.compactor = compactor
-        self.context = context
+    store: ox.Store
+    prefixes: dict[str, str]
+    compactor: JsonLdCompactor
+    context: dict  # the published @context, written into the JSON-LD dump for offline use
 
     def _body(self, fmt: Format, target: Path) -> None:
         if fmt.kind == "dataset":
