@@ -269,3 +269,18 @@ def test_a_parameter_value_cannot_change_the_shape_of_the_query():
 def test_an_unknown_question_is_reported_by_name():
     with pytest.raises(InputError, match="unknown query 'no-such-question'"):
         LIBRARY.get("no-such-question")
+
+
+def test_actors_come_in_alphabetical_order_each_with_its_statements_in_order(oxigraph_engine):
+    rows = [
+        (str(r["actorLabel"]), str(r["statement"]), str(r["roleLabel"]))
+        for r in ask(oxigraph_engine, "actors-and-roles").records()
+    ]
+    assert rows == sorted(rows)  # SPARQL orders plain strings by code point, as Python does
+    # "Canadians" comes first: protected by the help to partners (an engagement), and hit by
+    # the insecurity that "has a direct impact on Canada and Canadians" (a rationale).
+    assert rows[:2] == [
+        ("Canadians", ID + "engagement/assist-partners-with-security", "beneficiary"),
+        ("Canadians", ID + "rationale/threat-to-the-hemisphere", "affects"),
+    ]
+    assert rows[2][0] == "Candidates from the Americas"
