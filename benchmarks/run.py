@@ -67,7 +67,12 @@ VALIDATORS = {
     ),
     "pyshacl-once": ("pyshacl", "1", "none", "pySHACL, SPARQL constraints once (pyoxigraph)"),
     "turbo": ("turbo", "0", "none", "pyshacl-turbo, SPARQL per focus node"),
-    "turbo-once": ("turbo", "1", "none", "pyshacl-turbo, SPARQL once: `validate --validator turbo`"),
+    "turbo-once": (
+        "turbo",
+        "1",
+        "none",
+        "pyshacl-turbo, SPARQL once: `validate --validator turbo`",
+    ),
 }
 
 
