@@ -141,7 +141,7 @@ class PoolBackend:
     """Jobs in forked workers over the embedded store: a query past its limit is killed."""
 
     def __init__(self, service: StoreService, workers: int):
-        self.pool = WorkerPool(service.handle, size=workers)
+        self.pool = WorkerPool(service.handle, size=workers, warm=service.warm)
 
     async def run(self, op: str, args: tuple, timeout: float) -> dict:
         return await self.pool.run(op, args, timeout)  # type: ignore[return-value]
