@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from strategykg.dumps import FORMATS, PARTS_TITLES, DumpFile
 from strategykg.load import KnowledgeGraph
-from strategykg.namespaces import DEFAULT_BASE
+from strategykg.namespaces import DEFAULT_BASE, FORMATS_NS, W3C_FORMATS
 from strategykg.release import Release, new_graph, pick, prepare
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -31,19 +31,10 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 IANA = "https://www.iana.org/assignments/media-types/"
 LANGUAGE_IRIS = {
     "en": "http://id.loc.gov/vocabulary/iso639-1/en",
     "fr": "http://id.loc.gov/vocabulary/iso639-1/fr",
-}
-FORMAT_FEATURES = {
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "trig": "TriG",
-    "nquads": "N-Quads",
 }
 
 
@@ -194,7 +185,7 @@ def dataset_description(
     g.add((this, VOID.uriSpace, Literal(base)))
     g.add((this, VOID.sparqlEndpoint, endpoint))
     for fmt in FORMATS:
-        g.add((this, VOID.feature, FORMATS_NS[FORMAT_FEATURES[fmt.key]]))
+        g.add((this, VOID.feature, FORMATS_NS[W3C_FORMATS[fmt.key]]))
     _describe_content(g, this, data, release)
 
     # Statistics of the whole and of each part, with class and property partitions for the whole.

@@ -17,6 +17,20 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SDG = Namespace("http://metadata.un.org/sdg/")
 WD = Namespace("http://www.wikidata.org/entity/")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+# W3C's names for the formats (https://www.w3.org/ns/formats/), by strategykg's format keys.
+W3C_FORMATS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "trig": "TriG",
+    "nquads": "N-Quads",
+}
 
 # Prefixes used when strategykg writes RDF or SPARQL for people to read.
 PREFIXES: dict[str, str] = {

@@ -20,31 +20,17 @@ import pyoxigraph as ox
 from strategykg.linkeddata import RDF_TYPE, Describer, JsonLdCompactor, jsonld_context
 from strategykg.live_dumps import DUMPS
 from strategykg.load import KnowledgeGraph
-from strategykg.namespaces import PREFIXES
+from strategykg.namespaces import FORMATS_NS, PREFIXES, W3C_FORMATS
 from strategykg.negotiation import BY_NAME, DATASETS, GRAPHS, RESULTS, Format
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
 IANA = "https://www.iana.org/assignments/media-types/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-# W3C's IRIs for the formats a service can answer in (https://www.w3.org/ns/formats/).
-W3C_FORMATS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "trig": "TriG",
-    "nquads": "N-Quads",
-}
-EXTRA_PREFIXES = {"sd": SD, "void": VOID, "dcat": DCAT, "formats": FORMATS_NS}
+EXTRA_PREFIXES = {"sd": SD, "void": VOID, "dcat": DCAT, "formats": str(FORMATS_NS)}
 _PREFIX_LINE = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)\s*:\s*<([^>]*)>", re.MULTILINE)
 
 
@@ -173,7 +159,7 @@ class Publication:
         triples = [x for x in t if x is not None]
         for fmt in (*RESULTS, *GRAPHS):
             triples.append(
-                ox.Triple(service, _n(SD + "resultFormat"), _n(FORMATS_NS + W3C_FORMATS[fmt.name]))
+                ox.Triple(service, _n(SD + "resultFormat"), _n(FORMATS_NS[W3C_FORMATS[fmt.name]]))
             )
         dataset = ox.BlankNode("dataset")
         default = ox.BlankNode("default")
@@ -266,7 +252,7 @@ class Publication:
                 ox.Triple(url, RDF_TYPE, _n(DCAT + "Distribution")),
                 ox.Triple(url, _n(DCAT + "downloadURL"), url),
                 ox.Triple(url, _n(DCAT + "mediaType"), _n(IANA + dump.format.media_type)),
-                ox.Triple(url, _n(DCT + "format"), _n(FORMATS_NS + W3C_FORMATS[dump.format.name])),
+                ox.Triple(url, _n(DCT + "format"), _n(FORMATS_NS[W3C_FORMATS[dump.format.name]])),
             ]
             if dump.compressed:
                 triples.append(
