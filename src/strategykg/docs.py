@@ -32,6 +32,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from strategykg.errors import StrategyKGError
+from strategykg.namespaces import curie, longest_first
 from strategykg.release import Release, new_graph, pick, primary_language
 
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -551,11 +552,7 @@ def _title_from_iri(iri: URIRef) -> str:
 
 
 def _curie(iri: str, prefixes: dict[str, str]) -> str:
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None or not re.fullmatch(r"[\w.-]*", iri[len(best) :]):
-        return iri
-    prefix = next(p for p, ns in prefixes.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    return curie(iri, longest_first(prefixes))
 
 
 def _curie_path(graph: Graph, node: Node, prefixes: dict[str, str]) -> str:
