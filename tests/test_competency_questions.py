@@ -283,4 +283,5 @@ def test_actors_come_in_alphabetical_order_each_with_its_statements_in_order(oxi
         ("Canadians", ID + "engagement/assist-partners-with-security", "beneficiary"),
         ("Canadians", ID + "rationale/threat-to-the-hemisphere", "affects"),
     ]
+    # Next, "more than 4,000 candidates from the Americas" trained through the MTCP.
     assert rows[2][0] == "Candidates from the Americas"

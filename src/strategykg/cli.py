@@ -531,38 +531,14 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 @click.option("--endpoint", metavar="URL", help="Answer from a remote SPARQL 1.1 endpoint.")
 @click.option("--access-log", is_flag=True, help="Log every request on stderr.")
 @reports_errors
-def serve(
-    root: Path | None,
-    host: str,
-    port: int,
-    base: str,
-    timeout: float,
-    max_rows: int,
-    workers: int,
-    cache_mb: int,
-    allow_service: bool,
-    endpoint: str | None,
-    access_log: bool,
-) -> None:
+def serve(**options: object) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, pages and RDF for every IRI.
 
     Read-only, with a time limit on every query; see http://HOST:PORT/ once it runs.
     """
     from strategykg.serve_cli import run_server
 
-    run_server(
-        root=root,
-        host=host,
-        port=port,
-        base=base,
-        timeout=timeout,
-        max_rows=max_rows,
-        workers=workers,
-        cache_mb=cache_mb,
-        allow_service=allow_service,
-        endpoint=endpoint,
-        access_log=access_log,
-    )
+    run_server(**options)  # type: ignore[arg-type]  # the options are run_server's keywords
 
 
 if __name__ == "__main__":

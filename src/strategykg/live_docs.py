@@ -57,7 +57,7 @@ class DocsWriter:
             store.extend(self.kg.store.quads_for_pattern(None, None, None, graph))
         return prepare(KnowledgeGraph(self.kg.root, sources, store), self.base)
 
-    def write(self, lang: str) -> tuple[bytes, bytes | None, str | None]:
+    def write(self, lang: str) -> OntologyDocs:
         from strategykg.docs import DocLinks, ontology_dot, ontology_page, render_svg
 
         release = self._release()
@@ -76,4 +76,4 @@ class DocsWriter:
             diagram, why = render_svg(ontology_dot(release, lang, f"/ontology?lang={lang}")), None
         except StrategyKGError as missing:
             diagram, why = None, str(missing)
-        return page.encode("utf-8"), diagram, why
+        return OntologyDocs(page.encode("utf-8"), diagram, why)

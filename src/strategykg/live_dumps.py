@@ -67,13 +67,19 @@ class DumpFile:
         return f'"{self.sha256[:32]}"'
 
 
+def file_names(fmt: Format) -> tuple[str, str]:
+    """The plain and the gzip file of one format: strategykg.ttl, strategykg.ttl.gz."""
+    plain = f"{DUMP_STEM}.{fmt.suffix}"
+    return plain, plain + ".gz"
+
+
 def _specs() -> dict[str, DumpSpec]:
     specs = {}
     for name in DUMP_FORMATS:
         fmt = BY_NAME[name]
-        plain = f"{DUMP_STEM}.{fmt.suffix}"
+        plain, packed = file_names(fmt)
         specs[plain] = DumpSpec(plain, fmt, False)
-        specs[plain + ".gz"] = DumpSpec(plain + ".gz", fmt, True)
+        specs[packed] = DumpSpec(packed, fmt, True)
     return specs
 
 
@@ -126,8 +132,7 @@ class DumpWriter:
         """The plain and the gzip file of one format, written into folder."""
         fmt = BY_NAME[format_name]
         where = Path(folder)
-        plain = f"{DUMP_STEM}.{fmt.suffix}"
-        packed = plain + ".gz"
+        plain, packed = file_names(fmt)
         work = Path(tempfile.mkdtemp(prefix=".writing-", dir=where))
         try:
             self._body(fmt, work / plain)

@@ -382,7 +382,7 @@ class LinkedDataServer:
     async def _document(self, lang: str) -> OntologyDocs | None:
         """The ontology's pyLODE page in lang, or None (said once) when it cannot be made."""
         try:
-            page, diagram, why = await self.backend.run_apart("docs", (lang,), DOCS_TIME_LIMIT)  # type: ignore[misc]
+            docs = await self.backend.run_apart("docs", (lang,), DOCS_TIME_LIMIT)
         except (JobTimeout, WorkerDied, JobFailed) as failure:
             print(
                 f"strategykg: the ontology's documentation ({lang}) could not be made, the "
@@ -390,7 +390,7 @@ class LinkedDataServer:
                 file=sys.stderr,
             )
             return None
-        return OntologyDocs(page, diagram, why)
+        return docs  # type: ignore[return-value]
 
     def close(self) -> None:
         """Stop the workers and remove the dumps made so far."""

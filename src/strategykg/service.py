@@ -26,7 +26,7 @@ from rdflib.query import Result
 from strategykg.engines import Engine, QueryResult
 from strategykg.errors import StrategyKGError
 from strategykg.linkeddata import Describer, JsonLdCompactor, Vocabulary
-from strategykg.live_docs import DocsWriter
+from strategykg.live_docs import DocsWriter, OntologyDocs
 from strategykg.live_dumps import DumpWriter, Made
 from strategykg.negotiation import BY_NAME, Format
 from strategykg.publication import serialize_triples
@@ -205,6 +205,9 @@ class Jobs:
 
     dumps: DumpWriter
     docs: DocsWriter
+    renderer: Renderer
+    prefixes: dict[str, str]
+    compactor: JsonLdCompactor | None
 
     def handle(self, op: str, args: tuple) -> object:
         return getattr(self, "job_" + op)(*args)
@@ -212,8 +215,34 @@ class Jobs:
     def job_dump(self, format_name: str, folder: str) -> list[Made]:
         return self.dumps.write(format_name, folder)
 
-    def job_docs(self, lang: str) -> tuple[bytes, bytes | None, str | None]:
+    def job_docs(self, lang: str) -> OntologyDocs:
         return self.docs.write(lang)
+
+    # -- linked data (the describer differs: the whole store, or one resource's neighbourhood)
+
+    def describer_for(self, iri: str) -> Describer | None:
+        raise NotImplementedError
+
+    def job_describe(self, iri: str, fmt: str, context_url: str, want_gzip: bool) -> dict:
+        describer = self.describer_for(iri)
+        description = describer.describe(iri) if describer else None
+        if description is None:
+            return {"status": 404, "message": f"no resource {iri} in this dataset"}
+        body = serialize_triples(
+            description.triples(), BY_NAME[fmt], self.prefixes, self.compactor, context_url
+        )
+        return finish(body, fmt, want_gzip)
+
+    def job_page(self, iri: str, lang: str, chrome: dict, want_gzip: bool) -> dict:
+        describer = self.describer_for(iri)
+        page = describer.page(iri, lang) if describer else None
+        if page is None:
+            return {"status": 404, "message": f"no resource {iri} in this dataset"}
+        body = self.renderer.render("serve-resource.html", lang, page=page, **chrome)
+        return finish(body, "html", want_gzip)
+
+    def job_render(self, template: str, lang: str, context: dict, want_gzip: bool) -> dict:
+        return finish(self.renderer.render(template, lang, **context), "html", want_gzip)
 
 
 class StoreService(Jobs):
@@ -302,21 +331,8 @@ class StoreService(Jobs):
 
     # -- linked data --------------------------------------------------------------------------
 
-    def job_describe(self, iri: str, fmt: str, context_url: str, want_gzip: bool) -> dict:
-        description = self.describer.describe(iri)
-        if description is None:
-            return {"status": 404, "message": f"no resource {iri} in this dataset"}
-        body = serialize_triples(
-            description.triples(), BY_NAME[fmt], self.prefixes, self.compactor, context_url
-        )
-        return finish(body, fmt, want_gzip)
-
-    def job_page(self, iri: str, lang: str, chrome: dict, want_gzip: bool) -> dict:
-        page = self.describer.page(iri, lang)
-        if page is None:
-            return {"status": 404, "message": f"no resource {iri} in this dataset"}
-        body = self.renderer.render("serve-resource.html", lang, page=page, **chrome)
-        return finish(body, "html", want_gzip)
+    def describer_for(self, iri: str) -> Describer:
+        return self.describer
 
     def job_graph(self, graph: str, fmt: str, want_gzip: bool) -> dict:
         """The triples of one named graph (its IRI dereferenced)."""
@@ -324,9 +340,6 @@ class StoreService(Jobs):
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         body = serialize_triples(triples, BY_NAME[fmt], self.prefixes)
         return finish(body, fmt, want_gzip)
-
-    def job_render(self, template: str, lang: str, context: dict, want_gzip: bool) -> dict:
-        return finish(self.renderer.render(template, lang, **context), "html", want_gzip)
 
 
 def results_table(answer: object, kind: str, vocabulary: Vocabulary) -> dict:
@@ -478,7 +491,7 @@ class EngineService(Jobs):
             "more": len(source) > HTML_ROWS,
         }
 
-    def _describer(self, iri: str) -> Describer | None:
+    def describer_for(self, iri: str) -> Describer | None:
         try:
             result = self.engine.query(_NEIGHBOURHOOD.format(iri=iri))
         except StrategyKGError:
@@ -490,30 +503,6 @@ class EngineService(Jobs):
         for s, p, o in result.triples:
             store.add(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph))
         return Describer(store, self.vocabulary, self.texts)
-
-    def job_describe(self, iri: str, fmt: str, context_url: str, want_gzip: bool) -> dict:
-        describer = self._describer(iri)
-        description = describer.describe(iri) if describer else None
-        if description is None:
-            return {"status": 404, "message": f"no resource {iri} in this dataset"}
-        body = serialize_triples(
-            description.triples(), BY_NAME[fmt], self.prefixes, self.compactor, context_url
-        )
-        return finish(body, fmt, want_gzip)
-
-    def job_page(self, iri: str, lang: str, chrome: dict, want_gzip: bool) -> dict:
-        describer = self._describer(iri)
-        page = describer.page(iri, lang) if describer else None
-        if page is None:
-            return {"status": 404, "message": f"no resource {iri} in this dataset"}
-        return finish(
-            self.renderer.render("serve-resource.html", lang, page=page, **chrome),
-            "html",
-            want_gzip,
-        )
-
-    def job_render(self, template: str, lang: str, context: dict, want_gzip: bool) -> dict:
-        return finish(self.renderer.render(template, lang, **context), "html", want_gzip)
 
 
 def _rdflib_results(result: QueryResult, fmt: Format) -> bytes:
